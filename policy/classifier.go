@@ -1,0 +1,248 @@
+package policy
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/reportbot/reportbot/policy/pii"
+	"github.com/reportbot/reportbot/policy/textnorm"
+)
+
+// Built-in concepts that no word list can express.
+const (
+	conceptShouting = "$shouting" // four or more words in a row typed in capitals
+	conceptMention  = "$mention"  // an @mention of a person
+)
+
+func builtinConcept(name string) bool { return name == conceptShouting || name == conceptMention }
+
+// shoutingRun is how many capitalised words in a row count as shouting.
+const shoutingRun = 4
+
+// maxEvidence bounds the spans shown for one category.
+const maxEvidence = 8
+
+// Evidence is a span of the original text that led to a category, in runes.
+type Evidence struct {
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+	Text  string `json:"text"`
+}
+
+// Match is one category a text was sorted into.
+type Match struct {
+	ID       string     `json:"id"`
+	Title    string     `json:"title"`
+	Citation string     `json:"citation"`
+	Severity Severity   `json:"severity"`
+	Score    float64    `json:"score"`
+	Evidence []Evidence `json:"evidence"`
+	// Rules names the rules that fired, for tuning and audit.
+	Rules []string `json:"rules,omitempty"`
+}
+
+// Result is the classification of one text.
+type Result struct {
+	// Categories holds the categories at or above the rulebook's threshold,
+	// best first; empty when nothing clearly matches.
+	Categories []Match
+	// PII lists personal information found in the text.
+	PII []pii.Finding
+	// RulebookVersion says which rules judged the text.
+	RulebookVersion string
+}
+
+// Top returns the best category, or false when there is none.
+func (r Result) Top() (Match, bool) {
+	if len(r.Categories) == 0 {
+		return Match{}, false
+	}
+	return r.Categories[0], true
+}
+
+type compiledRule struct {
+	name   string
+	slots  [][]int // per slot, the concepts any of which fills it
+	within int
+	weight float64
+	unless []int
+}
+
+type compiledCategory struct {
+	Category
+	rules []compiledRule
+}
+
+// Classifier sorts texts against a rulebook. It is safe for concurrent use.
+type Classifier struct {
+	version   string
+	threshold float64
+	ix        *index
+	concepts  []string
+	framing   int // concept index of framing cues, or -1
+	before    int
+	damp      float64
+	shouting  int
+	mention   int
+	cats      []compiledCategory
+}
+
+// New compiles a rulebook into a classifier.
+func New(rb *Rulebook) (*Classifier, error) {
+	if err := rb.validate(); err != nil {
+		return nil, err
+	}
+	c := &Classifier{version: rb.Version, threshold: rb.Threshold, ix: newIndex(), framing: -1}
+	ids := map[string]int{}
+	names := make([]string, 0, len(rb.Concepts)+2)
+	for name := range rb.Concepts {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	names = append(names, conceptShouting, conceptMention)
+	for i, name := range names {
+		ids[name] = i
+	}
+	c.concepts = names
+	c.shouting, c.mention = ids[conceptShouting], ids[conceptMention]
+	for _, name := range names {
+		con, ok := rb.Concepts[name]
+		if !ok {
+			continue
+		}
+		except := map[string]bool{}
+		for _, e := range con.Except {
+			except[strings.ToLower(e)] = true
+		}
+		for _, text := range con.Terms {
+			t := &term{concept: ids[name], except: except}
+			for _, w := range strings.Fields(text) {
+				t.words = append(t.words, parseWord(w))
+			}
+			c.ix.add(t)
+			if con.Watch && len(t.words) == 1 {
+				c.ix.watched = append(c.ix.watched, t.words[0])
+			}
+		}
+	}
+	if rb.Framing.Concept != "" {
+		c.framing, c.before, c.damp = ids[rb.Framing.Concept], rb.Framing.Before, rb.Framing.Damp
+	}
+	for _, cat := range rb.Categories {
+		cc := compiledCategory{Category: cat}
+		for i, r := range cat.Rules {
+			cr := compiledRule{name: r.Name, within: r.Within, weight: r.Weight}
+			if cr.name == "" {
+				cr.name = fmt.Sprintf("rule-%d", i+1)
+			}
+			for _, slot := range r.All {
+				var alts []int
+				for _, name := range strings.Split(slot, "|") {
+					alts = append(alts, ids[name])
+				}
+				cr.slots = append(cr.slots, alts)
+			}
+			for _, name := range r.Unless {
+				cr.unless = append(cr.unless, ids[name])
+			}
+			cc.rules = append(cc.rules, cr)
+		}
+		c.cats = append(c.cats, cc)
+	}
+	return c, nil
+}
+
+// Version is the rulebook version the classifier was built from.
+func (c *Classifier) Version() string { return c.version }
+
+// Category returns a category's description by ID.
+func (c *Classifier) Category(id string) (Category, bool) {
+	for _, cat := range c.cats {
+		if cat.ID == id {
+			return cat.Category, true
+		}
+	}
+	return Category{}, false
+}
+
+// Categories lists every category in the directive's order.
+func (c *Classifier) Categories() []Category {
+	out := make([]Category, len(c.cats))
+	for i, cat := range c.cats {
+		out[i] = cat.Category
+	}
+	return out
+}
+
+// Classify sorts text against the rulebook and finds the PII in it. Its cost
+// is linear in the length of the text.
+func (c *Classifier) Classify(text string) Result {
+	res := Result{RulebookVersion: c.version, PII: pii.Detect(text)}
+	toks := textnorm.Tokenize(text, c.ix)
+	occ := c.occurrences(toks)
+	if len(occ) == 0 {
+		return res
+	}
+	present := make([]bool, len(c.concepts))
+	for _, o := range occ {
+		present[o.concept] = true
+	}
+	for ci := range c.cats {
+		cat := &c.cats[ci]
+		miss := 1.0
+		var spans []span
+		var fired []string
+		for ri := range cat.rules {
+			r := &cat.rules[ri]
+			if !slotsPresent(r.slots, present) {
+				continue
+			}
+			w, used := c.bestFiring(r, occ, toks)
+			if w <= 0 {
+				continue
+			}
+			miss *= 1 - w
+			spans = append(spans, used...)
+			fired = append(fired, r.name)
+		}
+		score := 1 - miss
+		if score < c.threshold {
+			continue
+		}
+		res.Categories = append(res.Categories, Match{
+			ID:       cat.ID,
+			Title:    cat.Title,
+			Citation: cat.Citation,
+			Severity: cat.Severity,
+			Score:    math.Round(score*100) / 100,
+			Evidence: evidence(text, toks, spans),
+			Rules:    fired,
+		})
+	}
+	sort.SliceStable(res.Categories, func(i, j int) bool {
+		a, b := res.Categories[i], res.Categories[j]
+		if a.Score != b.Score {
+			return a.Score > b.Score
+		}
+		return a.Severity.rank() > b.Severity.rank()
+	})
+	return res
+}
+
+func slotsPresent(slots [][]int, present []bool) bool {
+	for _, alts := range slots {
+		ok := false
+		for _, a := range alts {
+			if present[a] {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}

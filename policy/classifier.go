@@ -14,9 +14,16 @@ import (
 const (
 	conceptShouting = "$shouting" // four or more words in a row typed in capitals
 	conceptMention  = "$mention"  // an @mention of a person
+	conceptCaps     = "$caps"     // one long word typed in capitals ("URGENT")
 )
 
-func builtinConcept(name string) bool { return name == conceptShouting || name == conceptMention }
+func builtinConcept(name string) bool {
+	return name == conceptShouting || name == conceptMention || name == conceptCaps
+}
+
+// capsLetters is how long a word in capitals must be to count as $caps;
+// shorter ones are usually acronyms (IHSC, HIPAA).
+const capsLetters = 6
 
 // shoutingRun is how many capitalised words in a row count as shouting.
 const shoutingRun = 4
@@ -82,11 +89,20 @@ type Classifier struct {
 	ix        *index
 	concepts  []string
 	framing   int // concept index of framing cues, or -1
-	before    int
-	damp      float64
-	shouting  int
-	mention   int
-	cats      []compiledCategory
+	// framingAround is the concept of cues that count on either side.
+	framingAround int
+	before        int
+	damp          float64
+	shouting      int
+	caps          int
+	// framingStart is the concept of cues that frame their whole sentence
+	// when they open it ("Do not …", "Never …"), or -1.
+	framingStart int
+	// negator is the concept of words that cancel the occurrence right
+	// after them ("no detainees", "didn't post"), or -1.
+	negator int
+	mention int
+	cats    []compiledCategory
 }
 
 // New compiles a rulebook into a classifier.
@@ -94,19 +110,19 @@ func New(rb *Rulebook) (*Classifier, error) {
 	if err := rb.validate(); err != nil {
 		return nil, err
 	}
-	c := &Classifier{version: rb.Version, threshold: rb.Threshold, ix: newIndex(), framing: -1}
+	c := &Classifier{version: rb.Version, threshold: rb.Threshold, ix: newIndex(), framing: -1, framingAround: -1, framingStart: -1, negator: -1}
 	ids := map[string]int{}
 	names := make([]string, 0, len(rb.Concepts)+2)
 	for name := range rb.Concepts {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	names = append(names, conceptShouting, conceptMention)
+	names = append(names, conceptShouting, conceptMention, conceptCaps)
 	for i, name := range names {
 		ids[name] = i
 	}
 	c.concepts = names
-	c.shouting, c.mention = ids[conceptShouting], ids[conceptMention]
+	c.shouting, c.mention, c.caps = ids[conceptShouting], ids[conceptMention], ids[conceptCaps]
 	for _, name := range names {
 		con, ok := rb.Concepts[name]
 		if !ok {
@@ -129,6 +145,15 @@ func New(rb *Rulebook) (*Classifier, error) {
 	}
 	if rb.Framing.Concept != "" {
 		c.framing, c.before, c.damp = ids[rb.Framing.Concept], rb.Framing.Before, rb.Framing.Damp
+	}
+	if rb.Framing.Around != "" {
+		c.framingAround = ids[rb.Framing.Around]
+	}
+	if rb.Framing.Start != "" {
+		c.framingStart = ids[rb.Framing.Start]
+	}
+	if rb.Negation != "" {
+		c.negator = ids[rb.Negation]
 	}
 	for _, cat := range rb.Categories {
 		cc := compiledCategory{Category: cat}

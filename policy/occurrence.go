@@ -37,6 +37,9 @@ func (c *Classifier) occurrences(toks []textnorm.Token) []occurrence {
 		if tok.Has(textnorm.Mention) {
 			add(c.mention, i, i)
 		}
+		if tok.Has(textnorm.Upper) && !tok.Has(textnorm.Hashtag) && len(tok.Word()) >= capsLetters {
+			add(c.caps, i, i)
+		}
 		if tok.Has(textnorm.Upper) && !tok.Has(textnorm.Number) {
 			upperRun++
 			if upperRun >= shoutingRun {
@@ -46,7 +49,44 @@ func (c *Classifier) occurrences(toks []textnorm.Token) []occurrence {
 			upperRun = 0
 		}
 	}
-	return occ
+	return c.dropNegated(occ, toks)
+}
+
+// negationReach is how far after a negating word its effect lasts: "no
+// detainees", "not a detainee".
+const negationReach = 2
+
+// dropNegated removes occurrences that follow a negating word closely in
+// the same sentence.
+func (c *Classifier) dropNegated(occ []occurrence, toks []textnorm.Token) []occurrence {
+	if c.negator < 0 {
+		return occ
+	}
+	var negs []span
+	for _, o := range occ {
+		if o.concept == c.negator {
+			negs = append(negs, o.span)
+		}
+	}
+	if len(negs) == 0 {
+		return occ
+	}
+	kept := occ[:0]
+	for _, o := range occ {
+		negated := false
+		if o.concept != c.negator {
+			for _, n := range negs {
+				if n.last < o.first && o.first-n.last <= negationReach && toks[n.last].Sentence == toks[o.first].Sentence {
+					negated = true
+					break
+				}
+			}
+		}
+		if !negated {
+			kept = append(kept, o)
+		}
+	}
+	return kept
 }
 
 // bestFiring finds the strongest place where every slot of r is filled
@@ -63,7 +103,7 @@ func (c *Classifier) bestFiring(r *compiledRule, occ []occurrence, toks []textno
 		lo, hi := anchor.first, anchor.last
 		ok := true
 		for _, slot := range r.slots[1:] {
-			o, found := nearest(occ, slot, anchor.span)
+			o, found := nearest(occ, slot, anchor.span, used)
 			if !found {
 				ok = false
 				break
@@ -97,12 +137,14 @@ func inSlot(concept int, alts []int) bool {
 	return false
 }
 
-// nearest returns the occurrence of any concept in alts closest to s.
-func nearest(occ []occurrence, alts []int, s span) (span, bool) {
+// nearest returns the occurrence of any concept in alts closest to s that
+// does not overlap the spans already used: one word cannot fill two slots
+// ("vote" is not both the politics and the call to action).
+func nearest(occ []occurrence, alts []int, s span, used []span) (span, bool) {
 	bestDist := -1
 	var best span
 	for _, o := range occ {
-		if !inSlot(o.concept, alts) {
+		if !inSlot(o.concept, alts) || overlapsAny(o.span, used) {
 			continue
 		}
 		d := 0
@@ -117,6 +159,15 @@ func nearest(occ []occurrence, alts []int, s span) (span, bool) {
 		}
 	}
 	return best, bestDist >= 0
+}
+
+func overlapsAny(s span, used []span) bool {
+	for _, u := range used {
+		if s.first <= u.last && u.first <= s.last {
+			return true
+		}
+	}
+	return false
 }
 
 // cancelled reports whether an unless concept stands within the rule's
@@ -137,18 +188,25 @@ func (c *Classifier) cancelled(r *compiledRule, occ []occurrence, lo, hi int) bo
 	return false
 }
 
-// framed reports whether a framing cue ("never", "reminder:") stands just
-// before or inside tokens lo..hi in the same sentence: the text states the
-// rule instead of breaking it.
+// framed reports whether a framing cue stands near tokens lo..hi in the same
+// sentence: the text states the rule instead of breaking it. Cues such as
+// "never" count just before or inside the match; cues such as "reminder"
+// count on either side.
 func (c *Classifier) framed(occ []occurrence, toks []textnorm.Token, lo, hi int) bool {
-	if c.framing < 0 {
-		return false
-	}
 	for _, o := range occ {
-		if o.concept != c.framing || o.last < lo-c.before || o.first > hi {
+		var near bool
+		switch o.concept {
+		case c.framing:
+			near = o.last >= lo-c.before && o.first <= hi
+		case c.framingAround:
+			near = o.last >= lo-c.before && o.first <= hi+c.before
+		case c.framingStart:
+			near = o.first == 0 || toks[o.first-1].Sentence != toks[o.first].Sentence
+			near = near && toks[o.first].Sentence == toks[lo].Sentence
+		default:
 			continue
 		}
-		if toks[o.first].Sentence == toks[lo].Sentence || toks[o.last].Sentence == toks[lo].Sentence {
+		if near && (toks[o.first].Sentence == toks[lo].Sentence || toks[o.last].Sentence == toks[hi].Sentence) {
 			return true
 		}
 	}

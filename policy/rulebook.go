@@ -48,15 +48,20 @@ type Rulebook struct {
 	// Framing lowers a rule's weight when a cue such as "never" or
 	// "reminder:" comes just before the words it matched: the text states
 	// the rule rather than breaking it.
-	Framing    Framing             `yaml:"framing"`
-	Concepts   map[string]Concept  `yaml:"concepts"`
-	Categories []Category          `yaml:"categories"`
-	Extra      map[string]any      `yaml:",inline"`
+	Framing Framing `yaml:"framing"`
+	// Negation names the concept of negating words ("no", "didn't"): a
+	// concept found right after one of them does not count.
+	Negation   string             `yaml:"negation"`
+	Concepts   map[string]Concept `yaml:"concepts"`
+	Categories []Category         `yaml:"categories"`
+	Extra      map[string]any     `yaml:",inline"`
 }
 
 // Framing is the rule-stating context that damps a match.
 type Framing struct {
-	Concept string  `yaml:"concept"` // the cue words
+	Concept string  `yaml:"concept"` // cues that count before or inside a match ("never")
+	Around  string  `yaml:"around"`  // cues that count on either side ("reminder")
+	Start   string  `yaml:"start"`   // cues that frame the sentence they open ("Do not …")
 	Before  int     `yaml:"before"`  // how many tokens before a match a cue counts
 	Damp    float64 `yaml:"damp"`    // factor applied to a damped rule's weight
 }
@@ -168,9 +173,17 @@ func (rb *Rulebook) validate() error {
 		if _, ok := rb.Concepts[rb.Framing.Concept]; !ok {
 			bad("framing: unknown concept %q", rb.Framing.Concept)
 		}
+		for _, name := range []string{rb.Framing.Around, rb.Framing.Start} {
+			if _, ok := rb.Concepts[name]; name != "" && !ok {
+				bad("framing: unknown concept %q", name)
+			}
+		}
 		if rb.Framing.Damp < 0 || rb.Framing.Damp > 1 {
 			bad("framing: damp must be between 0 and 1")
 		}
+	}
+	if _, ok := rb.Concepts[rb.Negation]; rb.Negation != "" && !ok {
+		bad("negation: unknown concept %q", rb.Negation)
 	}
 	for name, c := range rb.Concepts {
 		if len(c.Terms) == 0 {

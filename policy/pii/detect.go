@@ -13,7 +13,11 @@
 // context word and medical terms only near an identified person.
 package pii
 
-import "sync"
+import (
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
 
 // Kind names a category of PII. Its string is used in redaction placeholders.
 type Kind string
@@ -34,38 +38,78 @@ type Finding struct {
 	End   int // rune offset, exclusive
 }
 
-// scanner holds one Detect call's state.
+// scanner holds the state of one Detect call (or of one chunk of it).
 type scanner struct {
 	text string
 	toks []token
 	out  []Finding
+	base int // rune offset of text within the caller's text
 }
 
-// maxPooledTokens bounds the token buffers kept for reuse, so one huge input
-// does not pin megabytes in the pool.
-const maxPooledTokens = 4096
+// maxPooledTokens bounds the token buffers kept for reuse (about 600 KB), so
+// one huge input does not pin its buffer in the pool.
+const maxPooledTokens = 16384
 
 var tokPool = sync.Pool{New: func() any {
 	b := make([]token, 0, 256)
 	return &b
 }}
 
+// maxChunk is the largest text scanned in one piece; token offsets are int32.
+// Longer texts (far beyond the 64 KiB reports this package is for) are cut at
+// whitespace, so PII spanning a cut may be missed. A variable for tests.
+var maxChunk = 1 << 30
+
 // Detect returns the PII found in text, sorted by Start, non-overlapping.
 // It returns nil when there is none.
 func Detect(text string) []Finding {
+	var out []Finding
+	base := 0
+	for len(text) > maxChunk {
+		cut := chunkCut(text)
+		out = detect(text[:cut], base, out)
+		base += utf8.RuneCountInString(text[:cut])
+		text = text[cut:]
+	}
+	return detect(text, base, out)
+}
+
+// chunkCut picks where to cut a text longer than maxChunk: at the last
+// whitespace in its second half, else at a rune start. Cutting before a byte
+// that starts a rune keeps rune counts additive, even for invalid UTF-8.
+func chunkCut(text string) int {
+	if cut := strings.LastIndexAny(text[:maxChunk], " \n\t"); cut >= maxChunk/2 {
+		return cut
+	}
+	cut := maxChunk
+	for cut > 1 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	return cut
+}
+
+// detect scans one chunk whose first rune is at offset base and appends its
+// findings to out.
+func detect(text string, base int, out []Finding) []Finding {
 	if text == "" {
-		return nil
+		return out
 	}
 	bp := tokPool.Get().(*[]token)
-	s := scanner{text: text, toks: tokenize(text, (*bp)[:0])}
+	buf := (*bp)[:0]
+	if len(text) > 4096 {
+		if want := maxTokens(text); cap(buf) < want {
+			buf = make([]token, 0, want) // one allocation instead of repeated growth
+		}
+	}
+	s := scanner{text: text, toks: tokenize(text, buf), out: out, base: base}
 	s.markEmails()
 	s.markPersons()
 	s.markMedical()
 	s.emitAll()
 	if cap(s.toks) <= maxPooledTokens {
 		*bp = s.toks[:0]
-		tokPool.Put(bp)
 	}
+	tokPool.Put(bp)
 	return s.out
 }
 
@@ -78,13 +122,13 @@ func (s *scanner) emitAll() {
 	for i := 0; i < len(toks); {
 		t := &toks[i]
 		if t.mark&mEmail != 0 {
-			s.emit(Email, i, t.aux)
-			i = t.aux + 1
+			s.emit(Email, i, int(t.aux))
+			i = int(t.aux) + 1
 			continue
 		}
 		if t.mark&mMedical != 0 {
-			s.emit(Medical, i, t.aux)
-			i = t.aux + 1
+			s.emit(Medical, i, int(t.aux))
+			i = int(t.aux) + 1
 			continue
 		}
 		if t.mark&mInEmail != 0 {
@@ -105,7 +149,7 @@ func (s *scanner) emitAll() {
 // overlap the previous finding are dropped, which keeps the output valid even
 // if two detectors disagree.
 func (s *scanner) emit(k Kind, a, b int) {
-	f := Finding{Kind: k, Start: s.toks[a].rs, End: s.toks[b].re}
+	f := Finding{Kind: k, Start: int(s.toks[a].rs) + s.base, End: int(s.toks[b].re) + s.base}
 	if f.Start >= f.End {
 		return
 	}
@@ -133,7 +177,7 @@ func (s *scanner) numLen(i int) int {
 	if t.kind != tkNum || t.mark&mInEmail != 0 {
 		return 0
 	}
-	return t.be - t.bs
+	return int(t.be - t.bs)
 }
 
 // numVal parses the digits of token i (callers check numLen first; at most 9

@@ -2,7 +2,7 @@ package pii
 
 // Dates are everywhere in reports (incident dates, meeting dates), so a date
 // counts as a date of birth only when a birth context word ("DOB", "born",
-// "date of birth", "birthday", "d.o.b.") comes within posWords words before
+// "date of birth", "birthday", "d.o.b.") comes within birthWords words before
 // it. The span is the date only, never the context word.
 
 var daysIn = [13]int{0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
@@ -44,7 +44,7 @@ func (s *scanner) dobNumericAt(i int) (int, bool) {
 	default:
 		return 0, false
 	}
-	if !s.startOK(i) || !s.endOK(k) || s.ctx(i, fBirth, false) <= 0 {
+	if !s.startOK(i) || !s.endOK(k) || s.ctx(i, fBirth, birthWords, false) <= 0 {
 		return 0, false
 	}
 	return k, true
@@ -66,7 +66,7 @@ func (s *scanner) dobMonthFirstAt(i int) (int, bool) {
 	if day == 0 || end < 0 || !validDate(year, month, day, 4) {
 		return 0, false
 	}
-	if !s.endOK(end) || s.ctx(i, fBirth, false) <= 0 {
+	if !s.endOK(end) || s.ctx(i, fBirth, birthWords, false) <= 0 {
 		return 0, false
 	}
 	return end, true
@@ -94,7 +94,7 @@ func (s *scanner) dobDayFirstAt(i int) (int, bool) {
 	if end < 0 || !validDate(year, month, day, 4) {
 		return 0, false
 	}
-	if !s.startOK(i) || !s.endOK(end) || s.ctx(i, fBirth, false) <= 0 {
+	if !s.startOK(i) || !s.endOK(end) || s.ctx(i, fBirth, birthWords, false) <= 0 {
 		return 0, false
 	}
 	return end, true

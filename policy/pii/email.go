@@ -54,7 +54,7 @@ func (s *scanner) markEmails() {
 			continue
 		}
 		toks[a].mark |= mEmail
-		toks[a].aux = b
+		toks[a].aux = int32(b)
 		for j := a; j <= b; j++ {
 			toks[j].mark |= mInEmail
 		}

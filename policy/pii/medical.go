@@ -20,7 +20,7 @@ const (
 //   - a pronoun that follows such a name within pronounReach words.
 func (s *scanner) markPersons() {
 	toks := s.toks
-	last := -pronounReach - 1 // word index of the last name seen
+	last := int32(-pronounReach - 1) // word index of the last name seen
 	mark := func(j int) {
 		toks[j].mark |= mPerson
 		last = toks[j].widx
@@ -109,7 +109,7 @@ func (s *scanner) markMedical() {
 		}
 		if s.personNear(i, end) {
 			t.mark |= mMedical
-			t.aux = end
+			t.aux = int32(end)
 			i = end
 		}
 	}

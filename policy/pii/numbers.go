@@ -12,9 +12,12 @@ import "strings"
 //     negWords words before the match rejects it, unless a positive context
 //     word ("SSN", "phone") comes first.
 
+// Context reach, in words before the match.
 const (
-	negWords = 2 // negative context reach, in words
-	posWords = 4 // positive context reach, in words
+	negWords   = 2 // negative words ("order 123-45-6789")
+	ssnWords   = 4 // "social security number is 123456789"
+	phoneWords = 3 // "call me on 3055550134"
+	birthWords = 3 // "date of birth is 03/14/1985", "DOB of detainee: ..."
 )
 
 // numberAt tries every number-shaped detector whose first token is i and
@@ -66,13 +69,13 @@ func (s *scanner) numberAt(i int) (k Kind, a, b int) {
 func (t *token) text(s string) string { return s[t.bs:t.be] }
 
 // ctx looks back from token i for context words: it returns +1 if a word
-// with a pos flag comes first within posWords words, -1 if a negative word
-// comes first within negWords words (only when neg is set), 0 otherwise.
+// with a pos flag comes first within reach words, -1 if a negative word comes
+// first within negWords words (only when neg is set), 0 otherwise.
 // Punctuation is skipped but counted against a cap, so the look-back is
 // bounded whatever precedes i.
-func (s *scanner) ctx(i int, pos uint32, neg bool) int {
+func (s *scanner) ctx(i int, pos uint32, reach int, neg bool) int {
 	words := 0
-	for j, steps := i-1, 0; j >= 0 && steps < 3*posWords; j, steps = j-1, steps+1 {
+	for j, steps := i-1, 0; j >= 0 && steps < 3*reach+2; j, steps = j-1, steps+1 {
 		t := &s.toks[j]
 		if t.kind == tkPunct {
 			continue
@@ -84,7 +87,7 @@ func (s *scanner) ctx(i int, pos uint32, neg bool) int {
 		if neg && words <= negWords && t.flags&fNeg != 0 {
 			return -1
 		}
-		if words >= posWords {
+		if words >= reach {
 			break
 		}
 	}
@@ -186,7 +189,7 @@ func (s *scanner) ssnAt(i int) (int, bool) {
 	if !s.startOK(i) || !s.endOK(end) {
 		return 0, false
 	}
-	c := s.ctx(i, fSSN, true)
+	c := s.ctx(i, fSSN, ssnWords, true)
 	if c < 0 || (end == i && c == 0) {
 		return 0, false
 	}
@@ -219,7 +222,7 @@ func (s *scanner) phoneAt(i int) (int, bool) {
 	if end < 0 || !s.endOK(end) {
 		return 0, false
 	}
-	c := s.ctx(i, fPhone, true)
+	c := s.ctx(i, fPhone, phoneWords, true)
 	if c < 0 || (needCtx && c == 0) {
 		return 0, false
 	}
@@ -326,7 +329,7 @@ func (s *scanner) aNumberAlnum(i int) bool {
 			return false
 		}
 	}
-	return s.startOK(i) && s.endOK(i) && s.ctx(i, 0, true) >= 0
+	return s.startOK(i) && s.endOK(i) && s.ctx(i, 0, negWords, true) >= 0
 }
 
 // aNumberAt matches an A-number from an anchor at token i: the letter A or
@@ -370,7 +373,7 @@ func (s *scanner) aNumberAt(i int) (a, b int, ok bool) {
 		}
 		total, end = total+m, k
 	}
-	if total < 7 || total > 9 || !s.endOK(end) || !s.startOK(i) || s.ctx(i, 0, true) < 0 {
+	if total < 7 || total > 9 || !s.endOK(end) || !s.startOK(i) || s.ctx(i, 0, negWords, true) < 0 {
 		return 0, 0, false
 	}
 	if letter && !words {

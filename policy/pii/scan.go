@@ -36,11 +36,13 @@ const (
 	mMedical                   // first token of a medical detail near a person; aux = last token
 )
 
+// token is kept small (36 bytes, int32 offsets; Detect chunks texts over
+// maxChunk bytes) because a 64 KiB text of punctuation has 64 Ki tokens.
 type token struct {
-	bs, be int // byte span in the text
-	rs, re int // rune span in the text
-	aux    int // pass-specific: last token index of a multi-token mark
-	widx   int // number of non-punctuation tokens before this one (word distance)
+	bs, be int32 // byte span in the text
+	rs, re int32 // rune span in the text
+	aux    int32 // pass-specific: last token index of a multi-token mark
+	widx   int32 // number of non-punctuation tokens before this one (word distance)
 	flags  uint32
 	kind   tkind
 	gap    uint8
@@ -126,7 +128,8 @@ func tokenize(text string, toks []token) []token {
 			i += size
 			continue
 		case cPunct:
-			t := token{bs: i, be: i + size, rs: i - delta, re: i - delta + 1, kind: tkPunct, gap: gap, widx: widx}
+			t := token{bs: int32(i), be: int32(i + size), rs: int32(i - delta), re: int32(i - delta + 1),
+				kind: tkPunct, gap: gap, widx: int32(widx)}
 			if size == 1 {
 				t.ch = c
 			}
@@ -134,7 +137,7 @@ func tokenize(text string, toks []token) []token {
 			delta += size - 1
 			i += size
 		default:
-			toks = append(toks, token{gap: gap, widx: widx})
+			toks = append(toks, token{gap: gap, widx: int32(widx)})
 			i, delta = scanWord(text, i, delta, &toks[len(toks)-1])
 			widx++
 		}
@@ -146,7 +149,7 @@ func tokenize(text string, toks []token) []token {
 // scanWord reads a maximal run of letters and digits starting at byte i,
 // fills t and returns the new byte position and delta.
 func scanWord(text string, i, delta int, t *token) (int, int) {
-	t.bs, t.rs = i, i-delta
+	t.bs, t.rs = int32(i), int32(i-delta)
 	h := fnvOffset
 	letters, digits, lower, ascii, first := false, false, false, true, true
 loop:
@@ -183,18 +186,40 @@ loop:
 		}
 		first = false
 	}
-	t.be, t.re = i, i-delta
+	t.be, t.re = int32(i), int32(i-delta)
 	switch {
 	case letters && digits:
 		t.kind = tkAlnum
 	case letters:
 		t.kind = tkWord
 		t.title = t.upper && lower
-		if ascii && i-t.bs <= maxKeyLen {
+		if ascii && i-int(t.bs) <= maxKeyLen {
 			t.flags, t.val = lookup(h, text[t.bs:i])
 		}
 	default:
 		t.kind = tkNum
 	}
 	return i, delta
+}
+
+// maxTokens is an upper bound on the tokens of text: one per ASCII
+// punctuation byte, per non-ASCII byte and per start of an ASCII letter/digit
+// run. It costs a fraction of tokenizing and lets a large text get its token
+// buffer in one allocation.
+func maxTokens(text string) int {
+	n, inWord := 0, false
+	for i := 0; i < len(text); i++ {
+		switch class[text[i]] {
+		case cLetter, cDigit:
+			if !inWord {
+				n++
+			}
+			inWord = true
+			continue
+		case cPunct, cHigh:
+			n++
+		}
+		inWord = false
+	}
+	return n
 }

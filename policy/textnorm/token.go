@@ -6,13 +6,13 @@ import "strings"
 type Flag uint16
 
 const (
-	Mention  Flag = 1 << iota // written as @name
-	Hashtag                   // written as #tag
-	Number                    // digits only
-	Upper                     // typed in capitals: two or more letters and no lower-case one
-	Joined                    // letters typed apart ("f u c k", "f.u.c.k") joined into a known word
-	Unmasked                  // a masked word ("f*ck") resolved through the lexicon
-	Disguised                 // read through leetspeak, stretching or masking
+	Mention   Flag = 1 << iota // written as @name
+	Hashtag                    // written as #tag
+	Number                     // digits only
+	Upper                      // typed in capitals: two or more letters and no lower-case one
+	Joined                     // letters typed apart ("f u c k", "f.u.c.k") joined into a known word
+	Unmasked                   // a masked word ("f*ck") resolved through the lexicon
+	Disguised                  // read through leetspeak, stretching or masking
 )
 
 // Token is one word of the text in normalised forms, with where it came from.

@@ -31,10 +31,13 @@ func decode(line []byte, maxText int) (req request, problem string) {
 	if problem != "" {
 		return req, problem
 	}
-	if f.id != nil {
-		if !utf8.Valid(f.id) {
-			return req, "id is not valid UTF-8"
-		}
+	switch {
+	case f.dup == "id": // which one to echo would be a guess
+		return req, "id appears more than once"
+	case f.id == nil:
+	case !utf8.Valid(f.id):
+		return req, "id is not valid UTF-8"
+	default:
 		req.id = echoID(f.id)
 	}
 	switch {

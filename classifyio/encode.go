@@ -67,7 +67,7 @@ func appendMatch(dst []byte, m *policy.Match, explain bool) []byte {
 		dst = append(dst, '}')
 	}
 	dst = append(dst, ']')
-	if explain {
+	if explain && len(m.Rules) > 0 { // like omitempty on policy.Match.Rules
 		dst = append(dst, `,"rules":[`...)
 		for i, r := range m.Rules {
 			if i > 0 {
@@ -104,16 +104,22 @@ func appendFloat(dst []byte, f float64) []byte {
 		f = 0
 	}
 	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {
-		return strconv.AppendFloat(dst, f, 'e', -1, 64)
+		dst = strconv.AppendFloat(dst, f, 'e', -1, 64)
+		if n := len(dst); n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
+			dst[n-2] = dst[n-1] // e-07 becomes e-7, as encoding/json writes it
+			dst = dst[:n-1]
+		}
+		return dst
 	}
 	return strconv.AppendFloat(dst, f, 'f', -1, 64)
 }
 
 const hex = "0123456789abcdef"
 
-// appendString writes s as a JSON string. Like encoding/json it escapes
-// control characters, U+2028 and U+2029, and replaces invalid UTF-8 with
-// U+FFFD; unlike it, it leaves <, > and & alone, as no HTML is involved.
+// appendString writes s as a JSON string, byte for byte as encoding/json
+// does with SetEscapeHTML(false): control characters, U+2028 and U+2029 are
+// escaped, invalid UTF-8 becomes U+FFFD, and <, > and & are left alone, as
+// no HTML is involved.
 func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
@@ -128,6 +134,10 @@ func appendString(dst []byte, s string) []byte {
 			switch c {
 			case '"', '\\':
 				dst = append(dst, '\\', c)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
 			case '\n':
 				dst = append(dst, '\\', 'n')
 			case '\r':

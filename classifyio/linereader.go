@@ -26,19 +26,25 @@ func newLineReader(r io.Reader, max int) *lineReader {
 }
 
 // next returns the next line without its "\n" or "\r\n". For a line longer
-// than the limit it returns a nil line and the line's length instead. The
-// line is valid until the next call. At the end of the input it returns
-// io.EOF.
+// than the limit it returns a nil line and the line's length instead, unless
+// the line is blank, which it returns as an empty line. A UTF-8 byte order
+// mark at the start of the input is dropped. The line is valid until the
+// next call. At the end of the input it returns io.EOF.
 func (r *lineReader) next() (line []byte, tooLong int, err error) {
 	r.acc = r.acc[:0]
-	total, over := 0, false
+	total, over, blankSoFar := 0, false, true
 	for {
 		chunk, err := r.br.ReadSlice('\n')
+		if r.number == 0 && total == 0 {
+			chunk = bytes.TrimPrefix(chunk, utf8BOM) // the first chunk is a whole line or a full buffer
+		}
 		total += len(chunk)
 		switch {
 		case over:
+			blankSoFar = blankSoFar && blank(chunk)
 		case len(r.acc)+len(chunk) > r.max+2: // +2: the line ending is not counted
 			over = true
+			blankSoFar = blank(r.acc) && blank(chunk)
 			if cap(r.acc) > 2*r.max+readBufferSize {
 				r.acc = nil // do not keep a huge buffer alive
 			}
@@ -60,7 +66,10 @@ func (r *lineReader) next() (line []byte, tooLong int, err error) {
 		}
 		r.number++
 		eol := eolLen(chunk)
-		if over || total-eol > r.max {
+		switch {
+		case over && blankSoFar:
+			return r.acc[:0], 0, nil
+		case over || total-eol > r.max:
 			return nil, total - eol, nil
 		}
 		return line[:len(line)-eol], 0, nil
@@ -87,10 +96,13 @@ func eolLen(chunk []byte) int {
 	return 0
 }
 
-// blank reports whether a line holds only spaces, tabs and carriage returns.
+// utf8BOM is dropped at the start of the input: some Windows tools write it.
+var utf8BOM = []byte("\xef\xbb\xbf")
+
+// blank reports whether a line holds only spaces, tabs and line-ending bytes.
 func blank(line []byte) bool {
 	for _, c := range line {
-		if c != ' ' && c != '\t' && c != '\r' {
+		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
 			return false
 		}
 	}

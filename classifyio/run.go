@@ -2,7 +2,6 @@ package classifyio
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,9 +12,6 @@ import (
 
 	"github.com/reportbot/reportbot/policy"
 )
-
-// utf8BOM is skipped at the start of the input: some Windows tools write it.
-var utf8BOM = []byte("\xef\xbb\xbf")
 
 // Run reads JSON Lines from in, classifies each with c and writes one answer
 // a line to out, in input order, until the end of in. A refused line is
@@ -102,9 +98,6 @@ func (p *pipeline) read(ctx context.Context, in io.Reader) error {
 				return nil
 			}
 			return err
-		}
-		if lr.number == 1 {
-			line = bytes.TrimPrefix(line, utf8BOM)
 		}
 		if tooLong == 0 && blank(line) {
 			continue

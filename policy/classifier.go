@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/reportbot/reportbot/policy/pii"
 	"github.com/reportbot/reportbot/policy/textnorm"
@@ -98,11 +99,15 @@ type Classifier struct {
 	// framingStart is the concept of cues that frame their whole sentence
 	// when they open it ("Do not …", "Never …"), or -1.
 	framingStart int
+	// dismiss is the concept of cues that damp the whole text, or -1.
+	dismiss int
 	// negator is the concept of words that cancel the occurrence right
 	// after them ("no detainees", "didn't post"), or -1.
 	negator int
 	mention int
 	cats    []compiledCategory
+	// pool recycles the per-text occurrence tables.
+	pool sync.Pool
 }
 
 // New compiles a rulebook into a classifier.
@@ -110,7 +115,7 @@ func New(rb *Rulebook) (*Classifier, error) {
 	if err := rb.validate(); err != nil {
 		return nil, err
 	}
-	c := &Classifier{version: rb.Version, threshold: rb.Threshold, ix: newIndex(), framing: -1, framingAround: -1, framingStart: -1, negator: -1}
+	c := &Classifier{version: rb.Version, threshold: rb.Threshold, ix: newIndex(), framing: -1, framingAround: -1, framingStart: -1, negator: -1, dismiss: -1}
 	ids := map[string]int{}
 	names := make([]string, 0, len(rb.Concepts)+2)
 	for name := range rb.Concepts {
@@ -122,6 +127,7 @@ func New(rb *Rulebook) (*Classifier, error) {
 		ids[name] = i
 	}
 	c.concepts = names
+	c.pool.New = func() any { return &found{by: make([][]span, len(names))} }
 	c.shouting, c.mention, c.caps = ids[conceptShouting], ids[conceptMention], ids[conceptCaps]
 	for _, name := range names {
 		con, ok := rb.Concepts[name]
@@ -133,7 +139,10 @@ func New(rb *Rulebook) (*Classifier, error) {
 			except[strings.ToLower(e)] = true
 		}
 		for _, text := range con.Terms {
-			t := &term{concept: ids[name], except: except}
+			t := &term{concepts: []int{ids[name]}, key: strings.Join(strings.Fields(text), " ")}
+			if len(except) > 0 {
+				t.except = except
+			}
 			for _, w := range strings.Fields(text) {
 				t.words = append(t.words, parseWord(w))
 			}
@@ -148,6 +157,9 @@ func New(rb *Rulebook) (*Classifier, error) {
 	}
 	if rb.Framing.Around != "" {
 		c.framingAround = ids[rb.Framing.Around]
+	}
+	if rb.Framing.Dismiss != "" {
+		c.dismiss = ids[rb.Framing.Dismiss]
 	}
 	if rb.Framing.Start != "" {
 		c.framingStart = ids[rb.Framing.Start]
@@ -206,13 +218,10 @@ func (c *Classifier) Categories() []Category {
 func (c *Classifier) Classify(text string) Result {
 	res := Result{RulebookVersion: c.version, PII: pii.Detect(text)}
 	toks := textnorm.Tokenize(text, c.ix)
-	occ := c.occurrences(toks)
-	if len(occ) == 0 {
+	f := c.occurrences(toks)
+	defer func() { f.reset(); c.pool.Put(f) }()
+	if len(f.touched) == 0 {
 		return res
-	}
-	present := make([]bool, len(c.concepts))
-	for _, o := range occ {
-		present[o.concept] = true
 	}
 	for ci := range c.cats {
 		cat := &c.cats[ci]
@@ -221,10 +230,10 @@ func (c *Classifier) Classify(text string) Result {
 		var fired []string
 		for ri := range cat.rules {
 			r := &cat.rules[ri]
-			if !slotsPresent(r.slots, present) {
+			if !slotsPresent(r.slots, f) {
 				continue
 			}
-			w, used := c.bestFiring(r, occ, toks)
+			w, used := c.bestFiring(r, f)
 			if w <= 0 {
 				continue
 			}
@@ -256,11 +265,11 @@ func (c *Classifier) Classify(text string) Result {
 	return res
 }
 
-func slotsPresent(slots [][]int, present []bool) bool {
+func slotsPresent(slots [][]int, f *found) bool {
 	for _, alts := range slots {
 		ok := false
 		for _, a := range alts {
-			if present[a] {
+			if f.has(a) {
 				ok = true
 				break
 			}

@@ -27,6 +27,8 @@ func parseWord(w string) wordPat {
 	return p
 }
 
+func (p wordPat) whole() bool { return !p.prefix && !p.inside }
+
 func (p wordPat) matchForm(f string) bool {
 	switch {
 	case p.inside:
@@ -37,11 +39,12 @@ func (p wordPat) matchForm(f string) bool {
 	return f == p.text
 }
 
-// term is one entry of a concept: its words in order.
+// term is one entry of the concepts that list it: its words in order.
 type term struct {
-	concept int
-	words   []wordPat
-	except  map[string]bool
+	concepts []int
+	words    []wordPat
+	except   map[string]bool
+	key      string // the term as written, to merge duplicates across concepts
 }
 
 // matchAt reports how many tokens the term covers starting at toks[i], or 0.
@@ -70,20 +73,42 @@ const prefixKey = 3
 // index finds, for a token, the terms whose first word it may match, without
 // trying every term.
 type index struct {
-	exact  map[string][]*term
+	exact map[string][]*term
+	// pairs holds phrases by their first two words when both are whole
+	// words, so "her phone" is not tried at every "her".
+	pairs  map[[2]string][]*term
 	prefix map[string][]*term // keyed by the prefix's first prefixKey bytes
 	short  []*term            // prefixes shorter than prefixKey
 	inside []*term
+	byKey  map[string]*term
 	// watched are the single words of watched concepts, for Known/Unmask.
 	watched []wordPat
 }
 
 func newIndex() *index {
-	return &index{exact: map[string][]*term{}, prefix: map[string][]*term{}}
+	return &index{
+		exact:  map[string][]*term{},
+		pairs:  map[[2]string][]*term{},
+		prefix: map[string][]*term{},
+		byKey:  map[string]*term{},
+	}
 }
 
 func (ix *index) add(t *term) {
+	// A term listed by several concepts is matched once for all of them.
+	if len(t.except) == 0 {
+		if prev, ok := ix.byKey[t.key]; ok {
+			prev.concepts = append(prev.concepts, t.concepts...)
+			return
+		}
+		ix.byKey[t.key] = t
+	}
 	first := t.words[0]
+	if len(t.words) > 1 && first.whole() && t.words[1].whole() {
+		k := [2]string{first.text, t.words[1].text}
+		ix.pairs[k] = append(ix.pairs[k], t)
+		return
+	}
 	switch {
 	case first.inside:
 		ix.inside = append(ix.inside, t)
@@ -97,7 +122,22 @@ func (ix *index) add(t *term) {
 	}
 }
 
-// candidates calls fn with every term whose first word might match form.
+// each calls fn with every term that might start at toks[i].
+func (ix *index) each(toks []textnorm.Token, i int, fn func(*term)) {
+	for _, form := range toks[i].Forms {
+		ix.candidates(form, fn)
+		if i+1 < len(toks) {
+			for _, next := range toks[i+1].Forms {
+				for _, t := range ix.pairs[[2]string{form, next}] {
+					fn(t)
+				}
+			}
+		}
+	}
+}
+
+// candidates calls fn with every term whose first word might match form,
+// but for those indexed by their first two words.
 func (ix *index) candidates(form string, fn func(*term)) {
 	for _, t := range ix.exact[form] {
 		fn(t)

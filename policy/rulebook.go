@@ -59,11 +59,14 @@ type Rulebook struct {
 
 // Framing is the rule-stating context that damps a match.
 type Framing struct {
-	Concept string  `yaml:"concept"` // cues that count before or inside a match ("never")
-	Around  string  `yaml:"around"`  // cues that count on either side ("reminder")
-	Start   string  `yaml:"start"`   // cues that frame the sentence they open ("Do not …")
-	Before  int     `yaml:"before"`  // how many tokens before a match a cue counts
-	Damp    float64 `yaml:"damp"`    // factor applied to a damped rule's weight
+	Concept string `yaml:"concept"` // cues that count before or inside a match ("never")
+	Around  string `yaml:"around"`  // cues that count on either side ("reminder")
+	Start   string `yaml:"start"`   // cues that frame the sentence they open ("Do not …")
+	// Dismiss names cues anywhere in the text that say the reporter found
+	// nothing wrong ("probably fine", "all good"): they damp every rule.
+	Dismiss string  `yaml:"dismiss"`
+	Before  int     `yaml:"before"` // how many tokens before a match a cue counts
+	Damp    float64 `yaml:"damp"`   // factor applied to a damped rule's weight
 }
 
 // Concept is a named set of words and phrases. A term is a word ("detainee"),
@@ -173,7 +176,7 @@ func (rb *Rulebook) validate() error {
 		if _, ok := rb.Concepts[rb.Framing.Concept]; !ok {
 			bad("framing: unknown concept %q", rb.Framing.Concept)
 		}
-		for _, name := range []string{rb.Framing.Around, rb.Framing.Start} {
+		for _, name := range []string{rb.Framing.Around, rb.Framing.Start, rb.Framing.Dismiss} {
 			if _, ok := rb.Concepts[name]; name != "" && !ok {
 				bad("framing: unknown concept %q", name)
 			}

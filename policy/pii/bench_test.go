@@ -37,3 +37,26 @@ func BenchmarkDetect(b *testing.B) {
 		})
 	}
 }
+
+func BenchmarkRedact(b *testing.B) {
+	fs := pii.Detect(benchPII)
+	b.SetBytes(int64(len(benchPII)))
+	b.ReportAllocs()
+	for b.Loop() {
+		pii.Redact(benchPII, fs)
+	}
+}
+
+func TestBenchTextsAreRealistic(t *testing.T) {
+	for _, s := range []string{benchClean, benchPII} {
+		if n := len([]rune(s)); n < 250 || n > 400 {
+			t.Errorf("benchmark text has %d runes, want about 300", n)
+		}
+	}
+	if n := len(pii.Detect(benchClean)); n != 0 {
+		t.Errorf("benchClean has %d findings, want 0", n)
+	}
+	if n := len(pii.Detect(benchPII)); n < 6 {
+		t.Errorf("benchPII has %d findings, want every kind", n)
+	}
+}

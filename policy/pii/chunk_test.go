@@ -28,6 +28,15 @@ func TestDetectChunked(t *testing.T) {
 	// No whitespace to cut at: cuts fall on rune starts, offsets stay valid.
 	restore := pii.SetMaxChunk(16)
 	defer restore()
-	dense := strings.Repeat("ñ🙂\xff€", 50) + "-123-45-6789"
-	checkFindings(t, dense, pii.Detect(dense))
+	for _, dense := range []string{
+		strings.Repeat("ñ🙂\xff€", 50) + "-123-45-6789",
+		strings.Repeat("\x80", 1000) + " 123-45-6789 " + strings.Repeat("\xbf", 1000), // stray continuation bytes
+		strings.Repeat("🙂", 300) + "\xf0\x9f\x99",                                     // truncated sequence at the end
+	} {
+		fs := pii.Detect(dense)
+		checkFindings(t, dense, fs)
+		if strings.Contains(dense, " 123-45-6789 ") && len(fs) != 1 {
+			t.Errorf("chunked dense text: got %q, want the SSN", describe(dense, fs))
+		}
+	}
 }

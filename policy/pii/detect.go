@@ -75,14 +75,16 @@ func Detect(text string) []Finding {
 }
 
 // chunkCut picks where to cut a text longer than maxChunk: at the last
-// whitespace in its second half, else at a rune start. Cutting before a byte
-// that starts a rune keeps rune counts additive, even for invalid UTF-8.
+// whitespace in its second half, else outside any valid UTF-8 sequence, so
+// rune counts stay additive even for invalid UTF-8. A sequence is at most 4
+// bytes: a byte preceded by 3 continuation bytes belongs to none, so backing
+// up at most 3 bytes suffices and every cut makes progress.
 func chunkCut(text string) int {
 	if cut := strings.LastIndexAny(text[:maxChunk], " \n\t"); cut >= maxChunk/2 {
 		return cut
 	}
 	cut := maxChunk
-	for cut > 1 && !utf8.RuneStart(text[cut]) {
+	for k := 0; k < utf8.UTFMax-1 && cut > 1 && !utf8.RuneStart(text[cut]); k++ {
 		cut--
 	}
 	return cut
@@ -135,6 +137,10 @@ func (s *scanner) emitAll() {
 			i++
 			continue
 		}
+		if !mayStartNumber(t) {
+			i++
+			continue
+		}
 		k, a, b := s.numberAt(i)
 		if a >= 0 {
 			s.emit(k, a, b)
@@ -143,6 +149,18 @@ func (s *scanner) emitAll() {
 		}
 		i++
 	}
+}
+
+// mayStartNumber is a cheap filter: only digits, '+', '(', month names, the
+// A-number anchors and glued tokens can start number-shaped PII.
+func mayStartNumber(t *token) bool {
+	switch t.kind {
+	case tkWord:
+		return t.flags&(fMonth|fAlien) != 0 || t.be-t.bs == 1
+	case tkPunct:
+		return t.ch == '+' || t.ch == '('
+	}
+	return true
 }
 
 // emit appends a finding for tokens a..b (inclusive). Spans that would
@@ -157,7 +175,7 @@ func (s *scanner) emit(k Kind, a, b int) {
 		return
 	}
 	if s.out == nil {
-		s.out = make([]Finding, 0, 4)
+		s.out = make([]Finding, 0, 8) // one allocation for a typical report
 	}
 	s.out = append(s.out, f)
 }

@@ -173,7 +173,8 @@ var medPhrases = []struct{ head, tail string }{
 	{"c", "section"},
 }
 
-// stopWords are common words that start sentences, headings and hashtags.
+// stopWords are common words that start sentences and headings, and
+// place-name prefixes ("El Paso", "San Diego", "Port Isabel").
 // Two adjacent capitalised words count as a name only if neither is listed
 // (nor carries any other dictionary flag), so "Diabetes Awareness Month" or
 // "Free Flu Shots Available" are not names.
@@ -200,6 +201,7 @@ photo video pic story stories
 ice dhs ihsc ero cbp uscis fbi cdc who un us usa america american americans united
 states state federal national international county city town street st avenue ave
 road rd north south east west new york texas california florida arizona miami
+el la los las san santa santo port fort mount lake saint
 department homeland security health service services corps medical medicine clinic
 hospital center centre facility facilities detention processing unit units staff team
 program programs office agency government court judge law legal policy directive memo
@@ -208,6 +210,8 @@ awareness month day week shot shots vaccine vaccines vaccination vaccinations te
 test tests care treatment screening checkup flu season clinic pharmacy nurse
 prevention research cure fund walk run drive campaign foundation society association
 world global community family families children kids people men women everyone
+detainees inmates prisoners patients residents clients migrants refugees officers
+guards agents nurses doctors staffers workers advocates lawyers attorneys
 everybody someone somebody anyone nobody nothing something anything
 first second third last next one two three four five six seven eight nine ten
 mr mrs ms dr sir madam

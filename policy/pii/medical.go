@@ -38,6 +38,9 @@ func (s *scanner) markPersons() {
 			if s.isPunct(j, '.') && s.adjacent(j) {
 				j++ // "Mr."
 			}
+			if (s.isPunct(j, ',') || s.isPunct(j, ':')) && s.adjacent(j) {
+				j++ // "detainee, Ramirez", "patient: Smith"
+			}
 			if s.isInitial(j) {
 				j += 2 // "J."
 			}

@@ -13,6 +13,7 @@ const (
 	Joined                     // letters typed apart ("f u c k", "f.u.c.k") joined into a known word
 	Unmasked                   // a masked word ("f*ck") resolved through the lexicon
 	Disguised                  // read through leetspeak, stretching or masking
+	Colon                      // followed at once by a colon, as a label is ("Reminder:")
 )
 
 // Token is one word of the text in normalised forms, with where it came from.
@@ -32,6 +33,8 @@ type Token struct {
 	// before it, or 0 when the gap was anything else; used to join letters
 	// typed apart.
 	sepBefore rune
+	// formLo and formHi index the tokenizer's spellings until Forms is set.
+	formLo, formHi int
 }
 
 // Word is the plainest normalised form.

@@ -18,6 +18,9 @@ func softRune(r rune) bool {
 	return false
 }
 
+// wordRune reports runes that belong to a word.
+func wordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || softRune(r) }
+
 // partSep reports separators that split words but may also sit between
 // letters typed apart ("f.u.c.k", "f-u-c-k", "f_u_c_k").
 func partSep(r rune) bool { return r == '.' || r == '-' || r == '_' || r == ' ' }
@@ -33,6 +36,11 @@ type tokenizer struct {
 	partStart          []int
 	partByte, partBEnd []int
 	upper, lower       int
+
+	// Every token's spellings, back to back; formSpans index them.
+	buf       []byte
+	formSpans [][2]int
+	plain     []rune
 
 	sentence int
 	gap      int  // separator runes since the last token
@@ -57,11 +65,18 @@ func Tokenize(text string, lex Lexicon) []Token {
 		}
 		folded := fold(scratch[:0], r)
 		for _, f := range folded {
+			// One character that decomposes into several ("¼" → "1⁄4")
+			// stays one piece of a word: a break inside it would give two
+			// tokens the same source character.
+			if len(folded) > 1 && !wordRune(f) {
+				continue
+			}
 			t.feed(f, r, ri, bi, bi+size)
 		}
 		ri++
 	}
 	t.flush()
+	t.finish()
 	if lex != nil {
 		t.toks = joinApart(t.toks, lex)
 	}
@@ -70,7 +85,7 @@ func Tokenize(text string, lex Lexicon) []Token {
 
 // feed takes one folded rune f that came from original rune orig.
 func (t *tokenizer) feed(f, orig rune, ri, bstart, bend int) {
-	if unicode.IsLetter(f) || unicode.IsDigit(f) || softRune(f) {
+	if wordRune(f) {
 		if t.dotSeen {
 			t.dotSeen = false
 		}
@@ -86,6 +101,9 @@ func (t *tokenizer) feed(f, orig rune, ri, bstart, bend int) {
 		return
 	}
 	t.flush()
+	if f == ':' && t.gap == 0 && len(t.toks) > 0 {
+		t.toks[len(t.toks)-1].Flags |= Colon
+	}
 	if f == '\n' || (t.dotSeen && unicode.IsSpace(f)) {
 		t.sentence++
 		t.dotSeen = false
@@ -193,12 +211,45 @@ func (t *tokenizer) word(lo, hi int) (Token, bool) {
 	if t.upper >= 2 && t.lower == 0 {
 		flags |= Upper
 	}
-	plain := make([]rune, 0, len(w))
+	plain := t.plain[:0]
 	for _, r := range w {
 		if r != '\'' {
 			plain = append(plain, r)
 		}
 	}
+	t.plain = plain
+	formLo := len(t.formSpans)
+	if !hasLeet && !hasMask && mentionLeet == "" && !hasRun(plain) {
+		// The common case: one plain spelling, stored without allocating.
+		t.addForm(plain)
+	} else {
+		flags |= t.addDisguisedForms(plain, hasLetter, hasLeet, hasMask, mentionLeet)
+	}
+	return Token{
+		formLo:    formLo,
+		formHi:    len(t.formSpans),
+		Start:     t.partStart[lo],
+		End:       t.partStart[hi-1] + 1,
+		ByteStart: t.partByte[lo],
+		ByteEnd:   t.partBEnd[hi-1],
+		Flags:     flags,
+	}, true
+}
+
+// addForm appends one spelling to the shared buffer.
+func (t *tokenizer) addForm(word []rune) {
+	a := len(t.buf)
+	for _, r := range word {
+		t.buf = utf8.AppendRune(t.buf, r)
+	}
+	t.formSpans = append(t.formSpans, [2]int{a, len(t.buf)})
+}
+
+// addDisguisedForms works out every reading of a word typed in disguise:
+// leetspeak, without a trailing number, a mention read as leet, a masked
+// word resolved by the lexicon, stretched letters collapsed.
+func (t *tokenizer) addDisguisedForms(plain []rune, hasLetter, hasLeet, hasMask bool, mentionLeet string) Flag {
+	var flags Flag
 	forms := []string{string(plain)}
 	if hasLetter && (hasLeet || hasMask) {
 		forms = appendLeet(forms, plain)
@@ -233,14 +284,36 @@ func (t *tokenizer) word(lo, hi int) (Token, bool) {
 			flags |= Disguised
 		}
 	}
-	return Token{
-		Forms:     forms,
-		Start:     t.partStart[lo],
-		End:       t.partStart[hi-1] + 1,
-		ByteStart: t.partByte[lo],
-		ByteEnd:   t.partBEnd[hi-1],
-		Flags:     flags,
-	}, true
+	for _, f := range forms {
+		a := len(t.buf)
+		t.buf = append(t.buf, f...)
+		t.formSpans = append(t.formSpans, [2]int{a, len(t.buf)})
+	}
+	return flags
+}
+
+// hasRun reports a run of three or more equal runes ("fuuuck").
+func hasRun(w []rune) bool {
+	for i := 0; i+2 < len(w); i++ {
+		if w[i] == w[i+1] && w[i] == w[i+2] {
+			return true
+		}
+	}
+	return false
+}
+
+// finish gives every token its forms, cut from one string so that a text
+// costs a few allocations rather than one per word.
+func (t *tokenizer) finish() {
+	all := string(t.buf)
+	forms := make([]string, len(t.formSpans))
+	for i, sp := range t.formSpans {
+		forms[i] = all[sp[0]:sp[1]]
+	}
+	for i := range t.toks {
+		tok := &t.toks[i]
+		tok.Forms = forms[tok.formLo:tok.formHi:tok.formHi]
+	}
 }
 
 // appendLeet adds the leetspeak readings of w: every digit or symbol read as

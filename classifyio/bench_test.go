@@ -22,7 +22,6 @@ func BenchmarkRun(b *testing.B) {
 	}
 	c := newClassifier(b)
 	b.SetBytes(int64(in.Len()))
-	b.ResetTimer()
 	for b.Loop() {
 		if err := classifyio.Run(context.Background(), bytes.NewReader(in.Bytes()), io.Discard, c, classifyio.Options{}); err != nil {
 			b.Fatal(err)

@@ -68,7 +68,7 @@ func syntaxProblem(line []byte) string {
 	var raw json.RawMessage
 	var se *json.SyntaxError
 	if err := json.Unmarshal(line, &raw); errors.As(err, &se) {
-		return fmt.Sprintf("line is not valid JSON: %s (at byte %d)", se, se.Offset)
+		return fmt.Sprintf("line is not valid JSON at byte %d: %s", se.Offset, se)
 	}
 	return "line is not valid JSON"
 }

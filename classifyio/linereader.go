@@ -45,13 +45,11 @@ func (r *lineReader) next() (line []byte, tooLong int, err error) {
 		case len(r.acc)+len(chunk) > r.max+2: // +2: the line ending is not counted
 			over = true
 			blankSoFar = blank(r.acc) && blank(chunk)
-			if cap(r.acc) > 2*r.max+readBufferSize {
-				r.acc = nil // do not keep a huge buffer alive
-			}
-			r.acc = r.acc[:0]
+			r.acc = r.acc[:0] // grow never lets it exceed the limit, so it is kept
 		case err == nil && len(r.acc) == 0:
 			line = chunk // the common case: the whole line is in br's buffer
 		default:
+			r.acc = grow(r.acc, len(chunk), r.max+2)
 			r.acc = append(r.acc, chunk...)
 			line = r.acc
 		}
@@ -74,6 +72,19 @@ func (r *lineReader) next() (line []byte, tooLong int, err error) {
 		}
 		return line[:len(line)-eol], 0, nil
 	}
+}
+
+// grow makes room for n more bytes in b, doubling its capacity up to limit:
+// append's gentler growth for large slices would allocate several times the
+// line's size on the way to a long line.
+func grow(b []byte, n, limit int) []byte {
+	if len(b)+n <= cap(b) {
+		return b
+	}
+	c := min(max(2*cap(b), len(b)+n, readBufferSize), max(limit, len(b)+n))
+	nb := make([]byte, len(b), c)
+	copy(nb, b)
+	return nb
 }
 
 // lineBuffered reports whether a whole line is already buffered, so that

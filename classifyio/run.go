@@ -160,11 +160,11 @@ func (p *pipeline) write(ctx context.Context, out io.Writer) error {
 				return ctx.Err()
 			}
 		}
-		if !ok {
+		if !ok { // every worker has stopped: at the end of the input, or cancelled
 			if err := bw.Flush(); err != nil {
 				return fmt.Errorf("write output: %w", err)
 			}
-			return nil
+			return ctx.Err()
 		}
 		pending[b.seq%uint64(p.window)] = b
 		for {

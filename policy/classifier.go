@@ -29,6 +29,9 @@ const capsLetters = 6
 // shoutingRun is how many capitalised words in a row count as shouting.
 const shoutingRun = 4
 
+// modelEvidence is how many of the model's strongest words are shown.
+const modelEvidence = 3
+
 // maxEvidence bounds the spans shown for one category.
 const maxEvidence = 8
 
@@ -80,7 +83,8 @@ type compiledRule struct {
 
 type compiledCategory struct {
 	Category
-	rules []compiledRule
+	rules      []compiledRule
+	modelClass int // the model's output for this category, or -1
 }
 
 // Classifier sorts texts against a rulebook. It is safe for concurrent use.
@@ -106,15 +110,42 @@ type Classifier struct {
 	negator int
 	mention int
 	cats    []compiledCategory
+	model   *compiledModel // nil when the rules work alone
 	// pool recycles the per-text occurrence tables.
 	pool sync.Pool
 }
 
-// New compiles a rulebook into a classifier.
-func New(rb *Rulebook) (*Classifier, error) {
+// Option adjusts a classifier as it is built.
+type Option func(*Classifier, *buildState)
+
+type buildState struct{ model *Model }
+
+// WithModel adds a trained model to the rules; without one the classifier
+// uses the rules alone.
+func WithModel(m *Model) Option {
+	return func(_ *Classifier, b *buildState) { b.model = m }
+}
+
+// Default builds the classifier the product ships: the built-in rulebook
+// and model.
+func Default() (*Classifier, error) {
+	rb, err := DefaultRulebook()
+	if err != nil {
+		return nil, err
+	}
+	m, err := DefaultModel()
+	if err != nil {
+		return nil, err
+	}
+	return New(rb, WithModel(m))
+}
+
+// New compiles a rulebook, and a model if given, into a classifier.
+func New(rb *Rulebook, opts ...Option) (*Classifier, error) {
 	if err := rb.validate(); err != nil {
 		return nil, err
 	}
+	var b buildState
 	c := &Classifier{version: rb.Version, threshold: rb.Threshold, ix: newIndex(), framing: -1, framingAround: -1, framingStart: -1, negator: -1, dismiss: -1}
 	ids := map[string]int{}
 	names := make([]string, 0, len(rb.Concepts)+2)
@@ -167,8 +198,22 @@ func New(rb *Rulebook) (*Classifier, error) {
 	if rb.Negation != "" {
 		c.negator = ids[rb.Negation]
 	}
+	for _, o := range opts {
+		o(c, &b)
+	}
+	if b.model != nil {
+		c.model = compileModel(b.model, names)
+		c.version += "+" + b.model.Version
+	}
 	for _, cat := range rb.Categories {
-		cc := compiledCategory{Category: cat}
+		cc := compiledCategory{Category: cat, modelClass: -1}
+		if c.model != nil {
+			for k, id := range c.model.classes {
+				if id == cat.ID {
+					cc.modelClass = k
+				}
+			}
+		}
 		for i, r := range cat.Rules {
 			cr := compiledRule{name: r.Name, within: r.Within, weight: r.Weight}
 			if cr.name == "" {
@@ -220,28 +265,24 @@ func (c *Classifier) Classify(text string) Result {
 	toks := textnorm.Tokenize(text, c.ix)
 	f := c.occurrences(toks)
 	defer func() { f.reset(); c.pool.Put(f) }()
-	if len(f.touched) == 0 {
+	if len(toks) == 0 {
 		return res
+	}
+	var vote modelVote
+	if c.model != nil {
+		vote = c.model.vote(c, f)
 	}
 	for ci := range c.cats {
 		cat := &c.cats[ci]
-		miss := 1.0
-		var spans []span
-		var fired []string
-		for ri := range cat.rules {
-			r := &cat.rules[ri]
-			if !slotsPresent(r.slots, f) {
-				continue
+		score, spans, fired := c.ruleScore(cat, f)
+		if c.model != nil {
+			var voted bool
+			score, voted = c.model.blendScore(score, vote, cat.modelClass)
+			if voted {
+				spans = append(spans, c.model.evidence(vote, cat.modelClass, modelEvidence)...)
+				fired = append(fired, "model")
 			}
-			w, used := c.bestFiring(r, f)
-			if w <= 0 {
-				continue
-			}
-			miss *= 1 - w
-			spans = append(spans, used...)
-			fired = append(fired, r.name)
 		}
-		score := 1 - miss
 		if score < c.threshold {
 			continue
 		}
@@ -263,6 +304,40 @@ func (c *Classifier) Classify(text string) Result {
 		return a.Severity.rank() > b.Severity.rank()
 	})
 	return res
+}
+
+// RuleScores returns every category's score from the rules alone, below the
+// threshold too, for tuning the rulebook and training the model.
+func (c *Classifier) RuleScores(text string) map[string]float64 {
+	toks := textnorm.Tokenize(text, c.ix)
+	f := c.occurrences(toks)
+	defer func() { f.reset(); c.pool.Put(f) }()
+	out := make(map[string]float64, len(c.cats))
+	for ci := range c.cats {
+		out[c.cats[ci].ID], _, _ = c.ruleScore(&c.cats[ci], f)
+	}
+	return out
+}
+
+// ruleScore combines the weights of a category's rules that fire.
+func (c *Classifier) ruleScore(cat *compiledCategory, f *found) (float64, []span, []string) {
+	miss := 1.0
+	var spans []span
+	var fired []string
+	for ri := range cat.rules {
+		r := &cat.rules[ri]
+		if !slotsPresent(r.slots, f) {
+			continue
+		}
+		w, used := c.bestFiring(r, f)
+		if w <= 0 {
+			continue
+		}
+		miss *= 1 - w
+		spans = append(spans, used...)
+		fired = append(fired, r.name)
+	}
+	return 1 - miss, spans, fired
 }
 
 func slotsPresent(slots [][]int, f *found) bool {

@@ -156,11 +156,7 @@ func TestCorpusHeldOut(t *testing.T) {
 
 func newClassifier(t testing.TB) *policy.Classifier {
 	t.Helper()
-	rb, err := policy.DefaultRulebook()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := policy.New(rb)
+	c, err := policy.Default()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 
 	"github.com/reportbot/reportbot/classifyio"
 )
@@ -70,6 +71,12 @@ func runClassify(ctx context.Context, e *env, args []string) error {
 	c, source, err := loadClassifier(path)
 	if err != nil {
 		return err
+	}
+	if e.getenv("GOGC") == "" {
+		// classify keeps a live heap of a few MB, so at the default GOGC=100
+		// the collector runs every few hundred lines. 400 measured about 18%
+		// less CPU for some 30 MB more memory (BENCHMARKS.md). GOGC wins.
+		debug.SetGCPercent(400)
 	}
 	log.Debug("classify: starting", slog.String("rulebook", c.Version()), slog.String("rules_from", source),
 		slog.Int("workers", *workers))

@@ -53,8 +53,7 @@ func (e *env) dispatch(ctx context.Context, args []string) int {
 		return exitUsage
 	}
 	name, rest := args[0], args[1:]
-	switch name {
-	case "help", "-h", "-help", "--help":
+	if isHelp(name) {
 		return e.help(rest)
 	}
 	cmd, ok := lookup(name)
@@ -66,7 +65,7 @@ func (e *env) dispatch(ctx context.Context, args []string) int {
 
 // help prints the main help, or a command's help with `bot help NAME`.
 func (e *env) help(args []string) int {
-	if len(args) == 0 {
+	if len(args) == 0 || isHelp(args[0]) {
 		fmt.Fprint(e.stdout, mainHelp())
 		return exitOK
 	}
@@ -127,6 +126,14 @@ func (e *env) logger() (*slog.Logger, error) {
 		return nil, usagef("LOG_LEVEL %q is not one of debug, info, warn, error", e.getenv("LOG_LEVEL"))
 	}
 	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level})), nil
+}
+
+func isHelp(arg string) bool {
+	switch arg {
+	case "help", "-h", "-help", "--help":
+		return true
+	}
+	return false
 }
 
 func lookup(name string) (command, bool) {

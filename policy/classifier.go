@@ -8,7 +8,6 @@ import (
 	"sync"
 
 	"github.com/reportbot/reportbot/policy/pii"
-	"github.com/reportbot/reportbot/policy/textnorm"
 )
 
 // Built-in concepts that no word list can express.
@@ -262,29 +261,29 @@ func (c *Classifier) Categories() []Category {
 // is linear in the length of the text.
 func (c *Classifier) Classify(text string) Result {
 	res := Result{RulebookVersion: c.version, PII: pii.Detect(text)}
-	toks := textnorm.Tokenize(text, c.ix)
-	f := c.occurrences(toks)
-	defer func() { f.reset(); c.pool.Put(f) }()
+	f := c.analyse(text)
+	defer c.release(f)
+	toks := f.toks
 	if len(toks) == 0 {
 		return res
 	}
 	var vote modelVote
 	if c.model != nil {
-		vote = c.model.vote(c, f)
+		vote = c.model.vote(f)
 	}
 	for ci := range c.cats {
 		cat := &c.cats[ci]
 		score, spans, fired := c.ruleScore(cat, f)
+		voted := false
 		if c.model != nil {
-			var voted bool
 			score, voted = c.model.blendScore(score, vote, cat.modelClass)
-			if voted {
-				spans = append(spans, c.model.evidence(vote, cat.modelClass, modelEvidence)...)
-				fired = append(fired, "model")
-			}
 		}
 		if score < c.threshold {
 			continue
+		}
+		if voted {
+			spans = append(spans, c.model.evidence(vote, cat.modelClass, modelEvidence)...)
+			fired = append(fired, "model")
 		}
 		res.Categories = append(res.Categories, Match{
 			ID:       cat.ID,
@@ -309,9 +308,8 @@ func (c *Classifier) Classify(text string) Result {
 // RuleScores returns every category's score from the rules alone, below the
 // threshold too, for tuning the rulebook and training the model.
 func (c *Classifier) RuleScores(text string) map[string]float64 {
-	toks := textnorm.Tokenize(text, c.ix)
-	f := c.occurrences(toks)
-	defer func() { f.reset(); c.pool.Put(f) }()
+	f := c.analyse(text)
+	defer c.release(f)
 	out := make(map[string]float64, len(c.cats))
 	for ci := range c.cats {
 		out[c.cats[ci].ID], _, _ = c.ruleScore(&c.cats[ci], f)

@@ -34,9 +34,9 @@ func (c *Classifier) eachFeature(toks []textnorm.Token, f *found, fn func(kind s
 // Features lists the distinct feature names of text, for training the
 // model (policy/internal/train).
 func (c *Classifier) Features(text string) []string {
-	toks := textnorm.Tokenize(text, c.ix)
-	f := c.occurrences(toks)
-	defer func() { f.reset(); c.pool.Put(f) }()
+	f := c.analyse(text)
+	defer c.release(f)
+	toks := f.toks
 	seen := map[string]bool{}
 	var out []string
 	c.eachFeature(toks, f, func(kind, a, b string) {

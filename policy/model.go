@@ -68,12 +68,14 @@ type compiledModel struct {
 	stems    map[string]int32
 	bigrams  map[[2]string]int32
 	concepts []int32 // per concept index, its feature, or -1
-	weights  [][]float32
-	bias     []float64
-	blend    float64
-	minProb  float64
-	veto     float64
-	clean    int // the class of clean texts, or -1
+	// weights[fi*len(classes)+k] is feature fi's weight for class k: one
+	// feature's weights sit together, as the scoring loop reads them.
+	weights []float32
+	bias    []float64
+	blend   float64
+	minProb float64
+	veto    float64
+	clean   int // the class of clean texts, or -1
 }
 
 func compileModel(m *Model, conceptNames []string) *compiledModel {
@@ -104,13 +106,12 @@ func compileModel(m *Model, conceptNames []string) *compiledModel {
 			cm.concepts[i] = fi
 		}
 	}
-	cm.weights = make([][]float32, len(m.Classes))
+	n := len(m.Classes)
+	cm.weights = make([]float32, len(m.Features)*n)
 	for k, row := range m.Weights {
-		dense := make([]float32, len(m.Features))
 		for _, iw := range row {
-			dense[int(iw[0])] = float32(iw[1])
+			cm.weights[int(iw[0])*n+k] = float32(iw[1])
 		}
-		cm.weights[k] = dense
 	}
 	return cm
 }
@@ -126,24 +127,27 @@ func (cm *compiledModel) blendScore(rule float64, v modelVote, k int) (float64, 
 	return 1 - (1-rule)*(1-cm.blend*v.probs[k]), true
 }
 
-// modelVote is the model's view of one text.
+// modelVote is the model's view of one text. Its slices live in the
+// pooled found table of the text.
 type modelVote struct {
 	probs []float64
-	// feats are the feature indexes present, with the token spans that
-	// produced each word or pair feature (for evidence).
+	// feats are the feature indexes present and spans the tokens that
+	// produced each, for evidence.
 	feats []int32
 	spans []span
 }
 
 // vote scores a tokenised text.
-func (cm *compiledModel) vote(c *Classifier, f *found) modelVote {
-	var v modelVote
-	seen := map[int32]bool{}
+func (cm *compiledModel) vote(f *found) modelVote {
+	if len(f.seenFeat) < len(cm.weights)/len(cm.classes) {
+		f.seenFeat = make([]bool, len(cm.weights)/len(cm.classes))
+	}
+	v := modelVote{feats: f.feats[:0], spans: f.featSpans[:0]}
 	addFeat := func(fi int32, s span) {
-		if fi < 0 || seen[fi] {
+		if fi < 0 || f.seenFeat[fi] {
 			return
 		}
-		seen[fi] = true
+		f.seenFeat[fi] = true
 		v.feats = append(v.feats, fi)
 		v.spans = append(v.spans, s)
 	}
@@ -168,26 +172,28 @@ func (cm *compiledModel) vote(c *Classifier, f *found) modelVote {
 			addFeat(cm.concepts[concept], list[0])
 		}
 	}
-	logits := make([]float64, len(cm.classes))
-	maxLogit := math.Inf(-1)
-	for k := range cm.classes {
-		z := cm.bias[k]
-		row := cm.weights[k]
-		for _, fi := range v.feats {
-			z += float64(row[fi])
+	n := len(cm.classes)
+	probs := append(f.probs[:0], cm.bias...)
+	for _, fi := range v.feats {
+		row := cm.weights[int(fi)*n : int(fi)*n+n]
+		for k, w := range row {
+			probs[k] += float64(w)
 		}
-		logits[k] = z
-		maxLogit = max(maxLogit, z)
+	}
+	top := math.Inf(-1)
+	for _, z := range probs {
+		top = max(top, z)
 	}
 	sum := 0.0
-	for k, z := range logits {
-		logits[k] = math.Exp(z - maxLogit)
-		sum += logits[k]
+	for k, z := range probs {
+		probs[k] = math.Exp(z - top)
+		sum += probs[k]
 	}
-	for k := range logits {
-		logits[k] /= sum
+	for k := range probs {
+		probs[k] /= sum
 	}
-	v.probs = logits
+	v.probs = probs
+	f.feats, f.featSpans, f.probs = v.feats, v.spans, probs
 	return v
 }
 
@@ -199,7 +205,7 @@ func (cm *compiledModel) evidence(v modelVote, k int, n int) []span {
 	}
 	var top []scored
 	for j, fi := range v.feats {
-		w := cm.weights[k][fi]
+		w := cm.weights[int(fi)*len(cm.classes)+k]
 		if w <= 0 {
 			continue
 		}

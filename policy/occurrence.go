@@ -26,6 +26,13 @@ type found struct {
 	toks    []textnorm.Token
 	// framedSentences are the sentences a framing cue opens.
 	framedSentences map[int]bool
+	// scratch holds the tokenizer's buffers for reuse.
+	scratch textnorm.Scratch
+	// The model's scratch space (model.go).
+	seenFeat  []bool
+	feats     []int32
+	featSpans []span
+	probs     []float64
 }
 
 func (f *found) has(concept int) bool { return concept >= 0 && len(f.by[concept]) > 0 }
@@ -44,14 +51,29 @@ func (f *found) reset() {
 		f.by[c] = f.by[c][:0]
 	}
 	f.touched = f.touched[:0]
+	for _, fi := range f.feats {
+		f.seenFeat[fi] = false
+	}
+	f.feats, f.featSpans = f.feats[:0], f.featSpans[:0]
 	f.toks = nil
 	clear(f.framedSentences)
 }
 
-// occurrences finds every concept in the tokens, once per concept and start.
-// The caller returns f to c.pool when done with it.
-func (c *Classifier) occurrences(toks []textnorm.Token) *found {
+// analyse tokenises text and finds its concepts, in a pooled table that the
+// caller hands back with release.
+func (c *Classifier) analyse(text string) *found {
 	f := c.pool.Get().(*found)
+	c.occurrences(f, f.scratch.Tokenize(text, c.ix))
+	return f
+}
+
+func (c *Classifier) release(f *found) {
+	f.reset()
+	c.pool.Put(f)
+}
+
+// occurrences finds every concept in the tokens, once per concept and start.
+func (c *Classifier) occurrences(f *found, toks []textnorm.Token) {
 	f.toks = toks
 	add := func(concept, first, last int) {
 		list := f.by[concept]
@@ -100,7 +122,6 @@ func (c *Classifier) occurrences(toks []textnorm.Token) *found {
 			f.framedSentences[toks[s.first].Sentence] = true
 		}
 	}
-	return f
 }
 
 // opensAfterLabel reports whether token i follows a one- or two-word label

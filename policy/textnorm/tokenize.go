@@ -52,7 +52,19 @@ type tokenizer struct {
 // no letters are joined and no masks resolved. It never fails: any input,
 // valid UTF-8 or not, yields tokens whose spans lie inside the text.
 func Tokenize(text string, lex Lexicon) []Token {
-	t := tokenizer{lex: lex, toks: make([]Token, 0, len(text)/5+1)}
+	var s Scratch
+	return s.Tokenize(text, lex)
+}
+
+// Scratch keeps a tokenizer's buffers between texts, so that a busy caller
+// allocates little. A Scratch serves one goroutine at a time; the tokens it
+// returns are valid until its next Tokenize.
+type Scratch struct{ t tokenizer }
+
+// Tokenize is the package's Tokenize using the scratch buffers.
+func (s *Scratch) Tokenize(text string, lex Lexicon) []Token {
+	t := &s.t
+	t.reset(lex)
 	var scratch [8]rune
 	ri := 0
 	for bi, r := range text {
@@ -81,6 +93,15 @@ func Tokenize(text string, lex Lexicon) []Token {
 		t.toks = joinApart(t.toks, lex)
 	}
 	return t.toks
+}
+
+// reset empties the tokenizer for a new text, keeping its memory.
+func (t *tokenizer) reset(lex Lexicon) {
+	*t = tokenizer{
+		lex: lex, toks: t.toks[:0],
+		part: t.part[:0], partStart: t.partStart[:0], partByte: t.partByte[:0], partBEnd: t.partBEnd[:0],
+		buf: t.buf[:0], formSpans: t.formSpans[:0], plain: t.plain[:0],
+	}
 }
 
 // feed takes one folded rune f that came from original rune orig.

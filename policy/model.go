@@ -197,28 +197,32 @@ func (cm *compiledModel) vote(f *found) modelVote {
 	return v
 }
 
-// evidence returns the spans of the features that weighed most for class k.
+// evidence returns the spans of the n features that weighed most for
+// class k, strongest first.
 func (cm *compiledModel) evidence(v modelVote, k int, n int) []span {
 	type scored struct {
 		w float32
 		s span
 	}
-	var top []scored
+	top := make([]scored, 0, n+1)
 	for j, fi := range v.feats {
 		w := cm.weights[int(fi)*len(cm.classes)+k]
-		if w <= 0 {
+		if w <= 0 || (len(top) == n && w <= top[n-1].w) {
 			continue
 		}
+		// Insert in order into the short list of the best so far.
+		i := len(top)
 		top = append(top, scored{w, v.spans[j]})
-	}
-	for i := 1; i < len(top); i++ {
-		for j := i; j > 0 && top[j].w > top[j-1].w; j-- {
-			top[j], top[j-1] = top[j-1], top[j]
+		for ; i > 0 && top[i].w > top[i-1].w; i-- {
+			top[i], top[i-1] = top[i-1], top[i]
+		}
+		if len(top) > n {
+			top = top[:n]
 		}
 	}
-	var out []span
-	for _, t := range top[:min(n, len(top))] {
-		out = append(out, t.s)
+	out := make([]span, len(top))
+	for i, t := range top {
+		out[i] = t.s
 	}
 	return out
 }

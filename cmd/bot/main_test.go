@@ -193,7 +193,8 @@ func TestClassifyRulesAndExplain(t *testing.T) {
 				t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 			}
 			got := answers(t, r.stdout)
-			if len(got) != 1 || got[0].Rulebook != tt.version || len(got[0].Categories) == 0 {
+			// The version is the rulebook's, then "+" and the built-in model's.
+			if len(got) != 1 || !strings.HasPrefix(got[0].Rulebook, tt.version+"+m") || len(got[0].Categories) == 0 {
 				t.Fatalf("want one classified answer from rulebook %s:\n%s", tt.version, r.stdout)
 			}
 			if hasRules := len(got[0].Categories[0].Rules) > 0; hasRules != tt.rules {
@@ -275,7 +276,7 @@ func TestVersion(t *testing.T) {
 		}
 	}
 	r = runBot(t, map[string]string{"RULEBOOK_FILE": testRulebook}, "", "version")
-	if want := "rulebook: golden-1 (" + testRulebook + ")"; !strings.Contains(r.stdout, want) {
+	if want := "rulebook: golden-1+m"; !strings.Contains(r.stdout, want) || !strings.Contains(r.stdout, "("+testRulebook+")") {
 		t.Errorf("version output lacks %q:\n%s", want, r.stdout)
 	}
 }

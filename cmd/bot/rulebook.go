@@ -10,15 +10,19 @@ import (
 )
 
 // loadClassifier builds the classifier from the rulebook at path, or from the
-// built-in rulebook when path is empty. It also says where the rules came
-// from, for logs and `bot version`.
+// built-in rulebook when path is empty, with the built-in model either way.
+// It also says where the rules came from, for logs and `bot version`.
 func loadClassifier(path string) (*policy.Classifier, string, error) {
+	model, err := policy.DefaultModel()
+	if err != nil {
+		return nil, "", fmt.Errorf("built-in model: %w", err)
+	}
 	if path == "" {
 		rb, err := policy.DefaultRulebook()
 		if err != nil {
 			return nil, "", fmt.Errorf("built-in rulebook: %w", err)
 		}
-		c, err := policy.New(rb)
+		c, err := policy.New(rb, policy.WithModel(model))
 		if err != nil {
 			return nil, "", fmt.Errorf("built-in rulebook: %w", err)
 		}
@@ -36,7 +40,7 @@ func loadClassifier(path string) (*policy.Classifier, string, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("rulebook %s: %w", path, err)
 	}
-	c, err := policy.New(rb)
+	c, err := policy.New(rb, policy.WithModel(model))
 	if err != nil {
 		return nil, "", fmt.Errorf("rulebook %s: %w", path, err)
 	}

@@ -1,0 +1,51 @@
+package cases
+
+import "time"
+
+// MessageKind names a message the bot owes someone.
+type MessageKind string
+
+const (
+	// MsgAssigneeCase is the case card sent to whoever must act on it, and
+	// refreshed in place as the case changes.
+	MsgAssigneeCase MessageKind = "assignee_case"
+	// MsgReporterNotice tells the reporter what happened to their report
+	// (acknowledged, resolved with its outcome, escalated, withdrawn).
+	MsgReporterNotice MessageKind = "reporter_notice"
+	// MsgCaseUpdate asks the adapter to refresh a case card already sent.
+	MsgCaseUpdate MessageKind = "case_update"
+	// MsgCompliance goes to the compliance channel or leads.
+	MsgCompliance MessageKind = "compliance"
+	// MsgReminder nudges an assignee about a case that waits on them.
+	MsgReminder MessageKind = "reminder"
+)
+
+// DeliveryStatus is where an outbox message stands.
+type DeliveryStatus string
+
+const (
+	DeliveryPending DeliveryStatus = "pending"
+	DeliverySent    DeliveryStatus = "sent"
+	DeliveryDead    DeliveryStatus = "dead" // gave up; compliance is told
+)
+
+// Message is a row of the outbox: written in the same transaction as the
+// change that owes it, sent later by the delivery worker.
+type Message struct {
+	ID     int64
+	CaseID ID
+	Kind   MessageKind
+	// RecipientID is the person to message, 0 when Channel is set.
+	RecipientID int64
+	// Channel is a platform channel ("slack:C123"), for compliance notices.
+	Channel string
+	// Text is a plain summary for platforms and logs; adapters render the
+	// case card from the case itself.
+	Text          string
+	Status        DeliveryStatus
+	Attempts      int
+	NextAttemptAt time.Time
+	CreatedAt     time.Time
+	SentAt        time.Time
+	LastError     string
+}

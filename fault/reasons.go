@@ -6,33 +6,34 @@ type Reason string
 // The catalogue: every reason, its code and the sentence a person sees. The
 // sentences are plain, polite, and say whether anything changed.
 const (
-	InternalError     Reason = "internal_error"
-	StoreUnavailable  Reason = "store_unavailable"
-	UnknownPerson     Reason = "unknown_person"
-	PersonNotFound    Reason = "person_not_found"
-	PersonInactive    Reason = "person_inactive"
-	EmptyReport       Reason = "empty_report"
-	DescriptionLong   Reason = "description_too_long"
-	BadLink           Reason = "bad_link"
-	BadCaseRef        Reason = "bad_case_ref"
-	CaseNotFound      Reason = "case_not_found"
-	NotYourCase       Reason = "not_your_case"
-	NotAllowed        Reason = "not_allowed"
-	BadTransition     Reason = "bad_transition"
-	VersionConflict   Reason = "version_conflict"
-	BadOutcome        Reason = "bad_outcome"
-	NoteRequired      Reason = "note_required"
-	ReasonRequired    Reason = "reason_required"
-	SameAssignee      Reason = "same_assignee"
-	NotSupervisor     Reason = "not_supervisor"
-	ComplianceOnly    Reason = "compliance_only"
-	BadDuration       Reason = "bad_duration"
-	UnknownCommand    Reason = "unknown_command"
-	BadAction         Reason = "bad_action"
-	NoRoute           Reason = "no_route"
-	SelfAssign        Reason = "self_assign"
-	TextTooLong       Reason = "text_too_long"
-	NoteTooLong       Reason = "note_too_long"
+	InternalError    Reason = "internal_error"
+	StoreUnavailable Reason = "store_unavailable"
+	UnknownPerson    Reason = "unknown_person"
+	PersonNotFound   Reason = "person_not_found"
+	PersonInactive   Reason = "person_inactive"
+	EmptyReport      Reason = "empty_report"
+	DescriptionLong  Reason = "description_too_long"
+	BadLink          Reason = "bad_link"
+	BadCaseRef       Reason = "bad_case_ref"
+	CaseNotFound     Reason = "case_not_found"
+	NotYourCase      Reason = "not_your_case"
+	NotAllowed       Reason = "not_allowed"
+	BadTransition    Reason = "bad_transition"
+	VersionConflict  Reason = "version_conflict"
+	BadOutcome       Reason = "bad_outcome"
+	NoteRequired     Reason = "note_required"
+	ReasonRequired   Reason = "reason_required"
+	SameAssignee     Reason = "same_assignee"
+	NotSupervisor    Reason = "not_supervisor"
+	ComplianceOnly   Reason = "compliance_only"
+	BadDuration      Reason = "bad_duration"
+	UnknownCommand   Reason = "unknown_command"
+	BadAction        Reason = "bad_action"
+	NoRoute          Reason = "no_route"
+	SelfAssign       Reason = "self_assign"
+	TextTooLong      Reason = "text_too_long"
+	NoteTooLong      Reason = "note_too_long"
+	AlreadyDone      Reason = "already_done"
 )
 
 type info struct {
@@ -92,6 +93,8 @@ func catalogue(r Reason) info {
 		return info{Invalid, "A case can't be given to the person it is about, so nothing was changed."}
 	case TextTooLong:
 		return info{Invalid, "That message is %d characters and the limit is %d, so nothing was done."}
+	case AlreadyDone:
+		return info{Conflict, "%s was already %s, so nothing was changed."}
 	case NoteTooLong:
 		return info{Invalid, "Notes and reasons are limited to %d characters, and yours is %d; nothing was changed."}
 	default: // InternalError and anything unknown

@@ -90,6 +90,7 @@ type compiledCategory struct {
 type Classifier struct {
 	version   string
 	threshold float64
+	secondary float64
 	ix        *index
 	concepts  []string
 	framing   int // concept index of framing cues, or -1
@@ -145,7 +146,7 @@ func New(rb *Rulebook, opts ...Option) (*Classifier, error) {
 		return nil, err
 	}
 	var b buildState
-	c := &Classifier{version: rb.Version, threshold: rb.Threshold, ix: newIndex(), framing: -1, framingAround: -1, framingStart: -1, negator: -1, dismiss: -1}
+	c := &Classifier{version: rb.Version, threshold: rb.Threshold, secondary: max(rb.Secondary, rb.Threshold), ix: newIndex(), framing: -1, framingAround: -1, framingStart: -1, negator: -1, dismiss: -1}
 	ids := map[string]int{}
 	names := make([]string, 0, len(rb.Concepts)+2)
 	for name := range rb.Concepts {
@@ -302,6 +303,14 @@ func (c *Classifier) Classify(text string) Result {
 		}
 		return a.Severity.rank() > b.Severity.rank()
 	})
+	// Keep the best category and only confident others.
+	kept := res.Categories[:min(1, len(res.Categories))]
+	for _, m := range res.Categories[min(1, len(res.Categories)):] {
+		if m.Score >= c.secondary {
+			kept = append(kept, m)
+		}
+	}
+	res.Categories = kept
 	return res
 }
 

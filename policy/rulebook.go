@@ -45,6 +45,10 @@ type Rulebook struct {
 	Version string `yaml:"version"`
 	// Threshold is the score a category needs to be reported.
 	Threshold float64 `yaml:"threshold"`
+	// Secondary is the score a category other than the best needs to be
+	// reported as well: a report usually breaks one rule, and a weak second
+	// guess misleads more than it helps.
+	Secondary float64 `yaml:"secondary"`
 	// Framing lowers a rule's weight when a cue such as "never" or
 	// "reminder:" comes just before the words it matched: the text states
 	// the rule rather than breaking it.
@@ -171,6 +175,9 @@ func (rb *Rulebook) validate() error {
 	}
 	if rb.Threshold <= 0 || rb.Threshold >= 1 {
 		bad("threshold must be between 0 and 1, got %v", rb.Threshold)
+	}
+	if rb.Secondary != 0 && (rb.Secondary < rb.Threshold || rb.Secondary >= 1) {
+		bad("secondary must be between threshold and 1, got %v", rb.Secondary)
 	}
 	if rb.Framing.Concept != "" {
 		if _, ok := rb.Concepts[rb.Framing.Concept]; !ok {

@@ -1,6 +1,9 @@
 package cases
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // MessageKind names a message the bot owes someone.
 type MessageKind string
@@ -48,4 +51,17 @@ type Message struct {
 	CreatedAt     time.Time
 	SentAt        time.Time
 	LastError     string
+}
+
+// Outbox is the delivery side of the store: the worker reads messages that
+// are due and records what became of them.
+type Outbox interface {
+	// DueMessages returns pending messages whose next attempt is due, oldest
+	// first.
+	DueMessages(ctx context.Context, now time.Time, limit int) ([]Message, error)
+	// MarkSent records a delivered message.
+	MarkSent(ctx context.Context, id int64, at time.Time) error
+	// MarkFailed records a failed attempt: when to try again, or that the
+	// message is dead.
+	MarkFailed(ctx context.Context, id int64, attempts int, next time.Time, lastErr string, dead bool) error
 }

@@ -165,7 +165,7 @@ func (s *Service) Escalate(ctx context.Context, id ID, actor directory.Person, r
 			}
 			c.EscalationLevel++
 			kind, detail, msgs, err := s.moveTo(c, now, next.Assignee, EventEscalated, reason,
-				fmt.Sprintf("escalated by %s: %s (%s)", actor.Name, reason, strings.Join(next.Reasons, "; ")))
+				fmt.Sprintf("escalated by %s: %s; %s", actor.Name, reason, strings.Join(next.Reasons, "; ")))
 			msgs = append(msgs, Message{Kind: MsgReporterNotice, RecipientID: c.ReporterID,
 				Text: fmt.Sprintf("Your report %s has been escalated up the chain for follow-up.", c.ID)})
 			return kind, detail, msgs, err

@@ -73,19 +73,31 @@ type Filed struct {
 }
 
 // CleanText makes typed text safe to store and show: valid UTF-8, no
-// control characters but newlines and tabs, trimmed.
+// control characters but newlines and tabs, no bidirectional overrides
+// (which can make text read differently from what it is), trimmed. Text
+// that is only invisible characters becomes empty.
 func CleanText(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\t' {
+		switch {
+		case r == '\n' || r == '\t':
 			return r
-		}
-		if unicode.IsControl(r) {
+		case unicode.IsControl(r), r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069:
 			return -1
 		}
 		return r
 	}, s)
-	return strings.TrimSpace(s)
+	s = strings.TrimSpace(s)
+	if strings.TrimFunc(s, invisible) == "" {
+		return ""
+	}
+	return s
+}
+
+// invisible reports characters that show nothing: spaces, format characters
+// (zero-width space, joiners) and combining marks on their own.
+func invisible(r rune) bool {
+	return unicode.IsSpace(r) || unicode.In(r, unicode.Cf, unicode.Mn, unicode.Me) || r == '\u3164' || r == '\u115F'
 }
 
 // File checks a report, routes it, and stores the case, its first event and

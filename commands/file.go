@@ -96,7 +96,7 @@ func filedText(f cases.Filed, classified bool) string {
 			fmt.Fprintf(&b, "%s: §%s — %s%s\n", label, c.ID, c.Title, matched(c.Evidence))
 		}
 	}
-	fmt.Fprintf(&b, "Notified: %s (%s).\n", f.Assignee.Name, f.Case.RoutingReasons[len(f.Case.RoutingReasons)-1])
+	fmt.Fprintf(&b, "Notified: %s (%s).\n", f.Assignee.Name, lowerFirst(strings.Join(f.Case.RoutingReasons, "; ")))
 	if len(f.Case.RedactedKinds) > 0 {
 		fmt.Fprintf(&b, "Personal information (%s) was removed from the stored description: only the minimum is kept.\n", strings.Join(kindWords(f.Case.RedactedKinds), ", "))
 	}
@@ -159,4 +159,11 @@ func categoryOptions() []chat.Option {
 		out = append(out, chat.Option{Value: id, Label: "§" + id})
 	}
 	return out
+}
+
+func lowerFirst(s string) string {
+	if s == "" || s[0] < 'A' || s[0] > 'Z' {
+		return s
+	}
+	return string(s[0]-'A'+'a') + s[1:]
 }

@@ -77,7 +77,7 @@ func (h *Handler) pressedText(ctx context.Context, name string, c cases.Case) st
 	case "reassign":
 		return fmt.Sprintf("%s is now with %s, who has been sent the case.", c.ID, n.name(c.AssigneeID))
 	case "escalate":
-		return fmt.Sprintf("%s was escalated to %s (%s).", c.ID, n.name(c.AssigneeID), c.RoutingReasons[len(c.RoutingReasons)-1])
+		return fmt.Sprintf("%s was escalated to %s, who has been sent the case; the reporter has been told.", c.ID, n.name(c.AssigneeID))
 	case "withdraw":
 		return fmt.Sprintf("You withdrew %s. %s has been told nothing more is needed.", c.ID, n.name(c.AssigneeID))
 	case "reopen":

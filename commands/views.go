@@ -234,7 +234,14 @@ func (h *Handler) export(ctx context.Context, actor directory.Person, arg string
 	}
 	name := fmt.Sprintf("reportbot-cases-%s.csv", h.now().UTC().Format("2006-01-02"))
 	return chat.Reply{
-		Text: fmt.Sprintf("%d cases filed since %s are attached as %s.", len(cs), stamp(since), name),
+		Text: fmt.Sprintf("The %s filed since %s %s attached as %s.", countCases(len(cs)), stamp(since), map[bool]string{true: "is", false: "are"}[len(cs) == 1], name),
 		File: &chat.File{Name: name, Type: "text/csv", Data: data},
 	}, nil
+}
+
+func countCases(n int) string {
+	if n == 1 {
+		return "case"
+	}
+	return fmt.Sprintf("%d cases", n)
 }

@@ -119,7 +119,8 @@ const (
 
 func TestCorpusHeldOut(t *testing.T) {
 	c := newClassifier(t)
-	for _, part := range []string{"tune.jsonl", "dev.jsonl", "train-a.jsonl", "train-b.jsonl", "train-c.jsonl", "test.jsonl"} {
+	for _, part := range []string{"tune.jsonl", "dev.jsonl", "train-a.jsonl", "train-b.jsonl", "train-c.jsonl",
+		"train-d.jsonl", "train-e.jsonl", "train-f.jsonl", "test.jsonl"} {
 		s := evaluate(c, loadCorpus(t, part))
 		t.Logf("%s: top category right on %d/%d violations (%.1f%%); clean flagged %d/%d (%.1f%%)",
 			part, s.topRight, s.violations, 100*ratio(s.topRight, s.violations),

@@ -75,7 +75,7 @@ func up(ctx context.Context, people People, from directory.Person, subject *dire
 			a.Reasons = append(a.Reasons, fmt.Sprintf("%s, %s, has left the directory, so it went one level up", role, next.Name))
 		default:
 			a.Assignee = next
-			a.Reasons = append(a.Reasons, fmt.Sprintf("%s is %s", capitalise(role), next.Name))
+			a.Reasons = append(a.Reasons, fmt.Sprintf("%s is %s", role, next.Name))
 			return a, nil
 		}
 		cur = next
@@ -116,11 +116,4 @@ func complianceLead(ctx context.Context, people People, subject, avoid *director
 		return *fallback, nil
 	}
 	return directory.Person{}, fault.Wrap(errors.New("no active compliance lead"), fault.NoRoute)
-}
-
-func capitalise(s string) string {
-	if s == "" || s[0] < 'a' || s[0] > 'z' {
-		return s
-	}
-	return string(s[0]-'a'+'A') + s[1:]
 }

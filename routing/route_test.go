@@ -41,7 +41,7 @@ func TestRoute(t *testing.T) {
 		deactivate                    []string
 	}{
 		{name: "supervisor", reporter: "ana@example.gov", want: "ben@example.gov",
-			reasons: []string{"The reporter's supervisor is Ben"}},
+			reasons: []string{"the reporter's supervisor is Ben"}},
 		{name: "conflict of interest goes one up", reporter: "ana@example.gov", subject: "ben@example.gov", want: "carla@example.gov",
 			reasons: []string{"is the person the report is about", "Carla"}},
 		{name: "subject elsewhere is no conflict", reporter: "ana@example.gov", subject: "frank@example.gov", want: "ben@example.gov"},

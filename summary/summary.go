@@ -155,9 +155,9 @@ func renderCSV(s cases.Summary) ([]byte, error) {
 func renderText(s cases.Summary) string {
 	var b strings.Builder
 	if s.Since.IsZero() {
-		fmt.Fprintf(&b, "Compliance summary, all cases: %d\n", s.Total)
+		fmt.Fprintf(&b, "Compliance summary, all time: %s\n", countCases(s.Total))
 	} else {
-		fmt.Fprintf(&b, "Compliance summary since %s: %d cases\n", s.Since.UTC().Format("2006-01-02 15:04 MST"), s.Total)
+		fmt.Fprintf(&b, "Compliance summary since %s: %s\n", s.Since.UTC().Format("2006-01-02 15:04 MST"), countCases(s.Total))
 	}
 	section := ""
 	for _, r := range rows(s)[1:] {
@@ -200,4 +200,11 @@ func SafeCell(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+func countCases(n int) string {
+	if n == 1 {
+		return "1 case"
+	}
+	return fmt.Sprintf("%d cases", n)
 }

@@ -25,9 +25,9 @@ type command struct {
 	run     func(ctx context.Context, e *env, args []string) error
 }
 
-// commands lists the subcommands that exist, in the order help shows them.
-func commands() []command {
-	return []command{classifyCommand(), versionCommand()}
+// subcommands lists the subcommands that exist, in the order help shows them.
+func subcommands() []command {
+	return []command{consoleCommand(), classifyCommand(), summaryCommand(), directoryCommand(), migrateCommand(), versionCommand()}
 }
 
 // env is what a subcommand may use: the process's streams and environment.
@@ -111,10 +111,17 @@ func (e *env) parseFlags(fs *flag.FlagSet, cmd string, help string, args []strin
 }
 
 // logger builds the logger LOG_LEVEL asks for, writing to stderr.
-func (e *env) logger() (*slog.Logger, error) {
+func (e *env) logger() (*slog.Logger, error) { return e.loggerDefault("info") }
+
+// loggerDefault is logger with another level when LOG_LEVEL is unset.
+func (e *env) loggerDefault(def string) (*slog.Logger, error) {
 	var level slog.Level
-	switch v := strings.ToLower(strings.TrimSpace(e.getenv("LOG_LEVEL"))); v {
-	case "", "info":
+	v := strings.ToLower(strings.TrimSpace(e.getenv("LOG_LEVEL")))
+	if v == "" {
+		v = def
+	}
+	switch v {
+	case "info":
 		level = slog.LevelInfo
 	case "debug":
 		level = slog.LevelDebug
@@ -137,7 +144,7 @@ func isHelp(arg string) bool {
 }
 
 func lookup(name string) (command, bool) {
-	for _, c := range commands() {
+	for _, c := range subcommands() {
 		if c.name == name {
 			return c, true
 		}
@@ -147,7 +154,7 @@ func lookup(name string) (command, bool) {
 
 func commandNames() string {
 	var names []string
-	for _, c := range commands() {
+	for _, c := range subcommands() {
 		names = append(names, c.name)
 	}
 	return strings.Join(names, ", ")
@@ -163,14 +170,16 @@ Usage:
 
 Commands:
 `)
-	for _, c := range commands() {
+	for _, c := range subcommands() {
 		fmt.Fprintf(&b, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(&b, "  %-10s %s\n", "help", "show help for a command (also --help after any command)")
 	b.WriteString(`
 Environment:
-  LOG_LEVEL      debug, info, warn or error (default info); logs go to stderr
-  RULEBOOK_FILE  a rulebook YAML file that replaces the built-in rulebook
+  DATABASE_URL    postgres://… or sqlite:PATH (default sqlite:reportbot.db)
+  DIRECTORY_FILE  the directory CSV synced at start of bot console
+  LOG_LEVEL       debug, info, warn or error (default info); logs go to stderr
+  RULEBOOK_FILE   a rulebook YAML file that replaces the built-in rulebook
 
 Run 'bot <command> --help' for a command's flags.
 `)

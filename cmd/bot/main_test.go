@@ -80,7 +80,7 @@ func TestHelp(t *testing.T) {
 
 func TestHelpListsOnlyCommandsThatExist(t *testing.T) {
 	r := runBot(t, nil, "", "--help")
-	for _, planned := range []string{"serve", "console", "migrate", "directory", "summary"} {
+	for _, planned := range []string{"serve"} {
 		if strings.Contains(r.stdout, "  "+planned+" ") {
 			t.Errorf("help lists %q, which is not built yet", planned)
 		}

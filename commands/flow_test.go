@@ -9,7 +9,32 @@ import (
 
 	"github.com/reportbot/reportbot/cases"
 	"github.com/reportbot/reportbot/commands"
+	"github.com/reportbot/reportbot/store/storetest"
 )
+
+// TestFlows runs every scenario on a fresh SQLite store and, when a server
+// is available (always under CI=true), on PostgreSQL.
+func TestFlows(t *testing.T) {
+	scenarios := []struct {
+		name string
+		run  func(*testing.T, *world)
+	}{
+		{"ReportToSummary", testReportToSummary},
+		{"BadInputChangesNothing", testBadInputChangesNothing},
+		{"WhoMayPress", testWhoMayPress},
+		{"ConcurrentPressesOneWins", testConcurrentPressesOneWins},
+		{"ConflictOfInterestAndMentions", testConflictOfInterestAndMentions},
+		{"EscalateToTheTopAndCompliance", testEscalateToTheTopAndCompliance},
+		{"RelatedLinksAndPII", testRelatedLinksAndPII},
+		{"ViewsAndExport", testViewsAndExport},
+		{"DatabaseDown", testDatabaseDown},
+	}
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		for _, sc := range scenarios {
+			t.Run(sc.name, func(t *testing.T) { sc.run(t, newWorld(t, b.NewURL(t))) })
+		}
+	})
+}
 
 func contains(t *testing.T, got string, wants ...string) {
 	t.Helper()
@@ -20,8 +45,7 @@ func contains(t *testing.T, got string, wants ...string) {
 	}
 }
 
-func TestReportToSummary(t *testing.T) {
-	w := newWorld(t)
+func testReportToSummary(t *testing.T, w *world) {
 	reply := w.command(ana, "https://www.instagram.com/p/abc?igsh=xyz she posted a picture of a detainee in the intake area")
 	contains(t, reply, "Your report is CASE-1.", "§4-2.f", "Notified: Ben Okafor", "supervisor")
 
@@ -59,8 +83,7 @@ func TestReportToSummary(t *testing.T) {
 	contains(t, sum, "1 case\n", "resolved", "4-2.f", "Krome Clinic", "violation_confirmed", "Median time to acknowledge: 1h30m0s", "Median time to resolve: 25h30m0s")
 }
 
-func TestBadInputChangesNothing(t *testing.T) {
-	w := newWorld(t)
+func testBadInputChangesNothing(t *testing.T, w *world) {
 	tests := []struct{ text, want string }{
 		{"javascript:alert(1) look at this", "Links must be web addresses"},
 		{"www.example.gov/page she posted a detainee photo", "Links must be web addresses"},
@@ -86,8 +109,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 	contains(t, w.command(carla, "summary forever"), `"forever" isn't a period`)
 }
 
-func TestWhoMayPress(t *testing.T) {
-	w := newWorld(t)
+func testWhoMayPress(t *testing.T, w *world) {
 	w.command(ana, "someone posted a video of a detainee on tiktok")
 	tests := []struct {
 		who  string
@@ -119,8 +141,7 @@ func TestWhoMayPress(t *testing.T) {
 	contains(t, w.press(kofi, 1, commands.Action{Name: "reopen", Text: "the reporter asked us to look again"}), "CASE-1 is open again")
 }
 
-func TestConcurrentPressesOneWins(t *testing.T) {
-	w := newWorld(t)
+func testConcurrentPressesOneWins(t *testing.T, w *world) {
 	w.command(ana, "posted photos of detainees on facebook")
 	const n = 8
 	var wg sync.WaitGroup
@@ -153,8 +174,7 @@ func TestConcurrentPressesOneWins(t *testing.T) {
 	}
 }
 
-func TestConflictOfInterestAndMentions(t *testing.T) {
-	w := newWorld(t)
+func testConflictOfInterestAndMentions(t *testing.T, w *world) {
 	contains(t, w.command(ana, "@ben.okafor@example.gov posted the whole patient census on his facebook"),
 		"Notified: Carla Diaz", "the person the report is about")
 	if c := w.get(1); c.SubjectID != w.person(ben).ID || c.AssigneeID != w.person(carla).ID {
@@ -167,8 +187,7 @@ func TestConflictOfInterestAndMentions(t *testing.T) {
 	contains(t, w.press(carla, 1, commands.Action{Name: "reassign", To: &ben, Text: "his team"}), "can't be given to the person it is about")
 }
 
-func TestEscalateToTheTopAndCompliance(t *testing.T) {
-	w := newWorld(t)
+func testEscalateToTheTopAndCompliance(t *testing.T, w *world) {
 	w.command("farid.haddad@example.gov", "coworker posted a racist meme about mexicans on instagram")
 	chain := []string{"Grace Kim", "Henry Mensah", "Irene Novak", "Carla Diaz"}
 	for i, who := range []string{"grace.kim@example.gov", "henry.mensah@example.gov", "irene.novak@example.gov"} {
@@ -180,8 +199,7 @@ func TestEscalateToTheTopAndCompliance(t *testing.T) {
 	contains(t, w.command(carla, "case CASE-1"), "escalated by Irene Novak", "went to compliance")
 }
 
-func TestRelatedLinksAndPII(t *testing.T) {
-	w := newWorld(t)
+func testRelatedLinksAndPII(t *testing.T, w *world) {
 	w.command(ana, "https://facebook.com/post/77 detainee photo posted")
 	reply := w.command(david, "https://www.facebook.com/post/77/?fbclid=zz same post, his SSN 123-45-6789 is in it")
 	contains(t, reply, "Your report is CASE-2", "The same link was reported before (CASE-1)", "a social security number")
@@ -192,8 +210,7 @@ func TestRelatedLinksAndPII(t *testing.T) {
 	contains(t, w.command(carla, "case CASE-2"), "Same link reported in: CASE-1")
 }
 
-func TestViewsAndExport(t *testing.T) {
-	w := newWorld(t)
+func testViewsAndExport(t *testing.T, w *world) {
 	w.command(ana, "posted a picture of a detainee")
 	w.command(ana, "=1+1 selling essential oils on the agency list")
 	contains(t, w.command(ana, "mine"), "CASE-2", "CASE-1", "with Ben Okafor")
@@ -206,8 +223,7 @@ func TestViewsAndExport(t *testing.T) {
 	contains(t, w.command(ana, "help"), "/report mine")
 }
 
-func TestDatabaseDown(t *testing.T) {
-	w := newWorld(t)
+func testDatabaseDown(t *testing.T, w *world) {
 	w.command(ana, "posted a picture of a detainee")
 	me := w.person(ana)
 	w.store.Close()

@@ -57,10 +57,10 @@ func sharedClassifier(t *testing.T) *policy.Classifier {
 	return classifier
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t *testing.T, databaseURL string) *world {
 	t.Helper()
 	ctx := context.Background()
-	s, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "bot.db"))
+	s, err := sqlstore.Open(ctx, databaseURL)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,7 @@ func (c *clock) Advance(d time.Duration) {
 
 // world is a bot on a fresh SQLite store with the sample directory.
 type world struct {
-	t       *testing.T
+	t       testing.TB
 	store   *sqlstore.Store
 	handler *commands.Handler
 	svc     *cases.Service
@@ -46,7 +46,7 @@ var (
 	classifier     *policy.Classifier
 )
 
-func sharedClassifier(t *testing.T) *policy.Classifier {
+func sharedClassifier(t testing.TB) *policy.Classifier {
 	classifierOnce.Do(func() {
 		c, err := policy.Default()
 		if err != nil {
@@ -57,7 +57,7 @@ func sharedClassifier(t *testing.T) *policy.Classifier {
 	return classifier
 }
 
-func newWorld(t *testing.T, databaseURL string) *world {
+func newWorld(t testing.TB, databaseURL string) *world {
 	t.Helper()
 	ctx := context.Background()
 	s, err := sqlstore.Open(ctx, databaseURL)

@@ -107,14 +107,18 @@ func ratio(a, b int) float64 {
 	return float64(a) / float64(b)
 }
 
-// Floors for the held-out part. They are set a little under what the
-// classifier measured when they were written, so that a change which makes
-// the classifier worse fails here; raise them as it improves.
+// Floors for the held-out part (test.jsonl, never used to tune or train).
+// Measured when they were set (rulebook 2026-11-23.1, model trained on the
+// eight other files): 85.2% of violations with the right top category, 2.4%
+// of clean texts flagged, every category's recall ≥ 0.60 and precision ≥
+// 0.75. The floors sit a little under that — one test example is about 5%
+// of a category — so a change that makes the classifier worse fails here;
+// raise them as it improves.
 const (
-	minTopRight      = 0.80 // violations whose best category is one of their labels
-	maxCleanFlagged  = 0.08 // clean texts flagged with any category
+	minTopRight      = 0.82 // violations whose best category is one of their labels
+	maxCleanFlagged  = 0.05 // clean texts flagged with any category
 	minCategoryRecal = 0.55
-	minCategoryPrec  = 0.60
+	minCategoryPrec  = 0.70
 )
 
 func TestCorpusHeldOut(t *testing.T) {

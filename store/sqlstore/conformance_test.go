@@ -35,6 +35,7 @@ func TestConformance(t *testing.T) {
 		{"Events", testEvents},
 		{"EventsAppendOnly", testEventsAppendOnly},
 		{"Enqueue", testEnqueue},
+		{"Delivery", testDelivery},
 		{"InTxRollback", testInTxRollback},
 		{"InTxSeesOwnWrites", testInTxSeesOwnWrites},
 		{"CasesByReporter", testCasesByReporter},

@@ -27,7 +27,7 @@ type command struct {
 
 // subcommands lists the subcommands that exist, in the order help shows them.
 func subcommands() []command {
-	return []command{consoleCommand(), classifyCommand(), summaryCommand(), directoryCommand(), migrateCommand(), versionCommand()}
+	return []command{serveCommand(), consoleCommand(), classifyCommand(), summaryCommand(), directoryCommand(), migrateCommand(), versionCommand()}
 }
 
 // env is what a subcommand may use: the process's streams and environment.
@@ -35,6 +35,8 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// platforms replaces platformFactories() when set (tests).
+	platforms map[string]platformFactory
 }
 
 // usageError is a mistake in the command line or the configuration.
@@ -177,9 +179,10 @@ Commands:
 	b.WriteString(`
 Environment:
   DATABASE_URL    postgres://… or sqlite:PATH (default sqlite:reportbot.db)
-  DIRECTORY_FILE  the directory CSV synced at start of bot console
+  DIRECTORY_FILE  the directory CSV synced at start of bot serve and bot console
   LOG_LEVEL       debug, info, warn or error (default info); logs go to stderr
   RULEBOOK_FILE   a rulebook YAML file that replaces the built-in rulebook
+  (the listen address and the Slack and Mattermost settings: bot serve --help)
 
 Run 'bot <command> --help' for a command's flags.
 `)

@@ -78,11 +78,15 @@ func TestHelp(t *testing.T) {
 	}
 }
 
-func TestHelpListsOnlyCommandsThatExist(t *testing.T) {
+func TestHelpListsServe(t *testing.T) {
 	r := runBot(t, nil, "", "--help")
-	for _, planned := range []string{"serve"} {
-		if strings.Contains(r.stdout, "  "+planned+" ") {
-			t.Errorf("help lists %q, which is not built yet", planned)
+	if !strings.Contains(r.stdout, "  serve ") {
+		t.Errorf("help does not list serve:\n%s", r.stdout)
+	}
+	r = runBot(t, map[string]string{"LOG_LEVEL": "bogus"}, "", "serve", "--help")
+	for _, w := range []string{"Usage: bot serve", "BOT_LISTEN_ADDR", "SLACK_BOT_TOKEN", "MATTERMOST_URL", "COMPLIANCE_CHANNEL"} {
+		if r.code != 0 || !strings.Contains(r.stdout, w) {
+			t.Errorf("bot serve --help lacks %q (exit %d)", w, r.code)
 		}
 	}
 }
@@ -95,8 +99,8 @@ func TestUsageErrors(t *testing.T) {
 		want string
 	}{
 		{"unknown command", nil, []string{"frobnicate"}, `unknown command "frobnicate"`},
-		{"not yet available", nil, []string{"serve"}, `unknown command "serve"`},
-		{"help on unknown command", nil, []string{"help", "serve"}, `unknown command "serve"`},
+		{"serve without a platform", nil, []string{"serve"}, "bot serve needs Slack (SLACK_BOT_TOKEN) or Mattermost (MATTERMOST_URL) settings"},
+		{"help on unknown command", nil, []string{"help", "frobnicate"}, `unknown command "frobnicate"`},
 		{"unknown flag", nil, []string{"classify", "--nope"}, "flag provided but not defined: -nope"},
 		{"bad flag value", nil, []string{"classify", "--workers", "many"}, "invalid value"},
 		{"negative workers", nil, []string{"classify", "--workers", "-1"}, "--workers must be 0 or more"},

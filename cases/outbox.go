@@ -65,3 +65,24 @@ type Outbox interface {
 	// message is dead.
 	MarkFailed(ctx context.Context, id int64, attempts int, next time.Time, lastErr string, dead bool) error
 }
+
+// MessageRef is where a platform posted a case's card for one person, so
+// that later changes update the card in place rather than post a new one.
+type MessageRef struct {
+	CaseID   ID
+	PersonID int64
+	Platform string
+	// Channel and MessageID are the platform's own (Slack: channel and ts;
+	// Mattermost: channel and post ID).
+	Channel, MessageID string
+}
+
+// MessageRefs keeps message references.
+type MessageRefs interface {
+	// SaveMessageRef records or replaces the card of r's case, person and
+	// platform.
+	SaveMessageRef(ctx context.Context, r MessageRef, at time.Time) error
+	// MessageRef finds the card of a case for a person on a platform; false
+	// when none was recorded.
+	MessageRef(ctx context.Context, caseID ID, personID int64, platform string) (MessageRef, bool, error)
+}

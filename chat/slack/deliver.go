@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
+	"time"
 
 	slackapi "github.com/slack-go/slack"
 
@@ -49,15 +51,45 @@ type cardKey struct {
 // cardRef is where a card was posted, so that it can be updated in place.
 type cardRef struct{ Channel, TS string }
 
-// cardRefs remembers where cards were posted. It lives in memory only: after
-// a restart an update posts a fresh card (the store keeps no message
-// reference yet).
-type cardRefs struct{ b *bounded[cardKey, cardRef] }
+// cardRefs remembers where cards were posted: in memory for speed and, when
+// the store keeps message references, durably, so that a card is still
+// updated in place after a restart.
+type cardRefs struct {
+	b     *bounded[cardKey, cardRef]
+	store cases.MessageRefs // nil: memory only
+	now   func() time.Time
+	log   *slog.Logger
+}
 
-func newCardRefs(size int) *cardRefs { return &cardRefs{newBounded[cardKey, cardRef](size)} }
+func newCardRefs(size int, store cases.MessageRefs, now func() time.Time, log *slog.Logger) *cardRefs {
+	return &cardRefs{b: newBounded[cardKey, cardRef](size), store: store, now: now, log: log}
+}
 
-func (c *cardRefs) put(k cardKey, r cardRef)      { c.b.put(k, r) }
-func (c *cardRefs) get(k cardKey) (cardRef, bool) { return c.b.get(k) }
+func (c *cardRefs) put(ctx context.Context, k cardKey, r cardRef) {
+	c.b.put(k, r)
+	if c.store == nil {
+		return
+	}
+	ref := cases.MessageRef{CaseID: k.Case, PersonID: k.Person, Platform: platformName, Channel: r.Channel, MessageID: r.TS}
+	if err := c.store.SaveMessageRef(ctx, ref, c.now()); err != nil {
+		// The card was sent; losing its reference only means a later update
+		// posts a fresh card.
+		c.log.Warn("slack: card reference not saved", "case", k.Case.String(), "err", err)
+	}
+}
+
+func (c *cardRefs) get(ctx context.Context, k cardKey) (cardRef, bool) {
+	if r, ok := c.b.get(k); ok || c.store == nil {
+		return r, ok
+	}
+	ref, ok, err := c.store.MessageRef(ctx, k.Case, k.Person, platformName)
+	if err != nil || !ok {
+		return cardRef{}, false
+	}
+	r := cardRef{ref.Channel, ref.MessageID}
+	c.b.put(k, r)
+	return r, true
+}
 
 // dmChannels remembers the DM channel of each Slack user.
 type dmChannels struct{ b *bounded[string, string] }
@@ -104,7 +136,7 @@ func (a *Adapter) Deliver(ctx context.Context, m cases.Message) error {
 	card := commands.CaseCard(c, a.personOrPlaceholder(ctx))
 	opts := cardOptions(m.Text, card, c.ID.String())
 	key := cardKey{c.ID, p.ID}
-	if ref, ok := a.cards.get(key); ok && m.Kind == cases.MsgCaseUpdate {
+	if ref, ok := a.cards.get(ctx, key); ok && m.Kind == cases.MsgCaseUpdate {
 		_, _, _, err := a.api.UpdateMessageContext(ctx, ref.Channel, ref.TS, opts...)
 		var se slackapi.SlackErrorResponse
 		if err == nil || !errors.As(err, &se) || (se.Err != "message_not_found" && se.Err != "cant_update_message" && se.Err != "channel_not_found") {
@@ -120,7 +152,7 @@ func (a *Adapter) Deliver(ctx context.Context, m cases.Message) error {
 	if err != nil {
 		return classify(err)
 	}
-	a.cards.put(key, cardRef{ch, ts})
+	a.cards.put(ctx, key, cardRef{ch, ts})
 	return nil
 }
 

@@ -123,7 +123,7 @@ func TestCardUpdatedInPlace(t *testing.T) {
 	if posts := only(w.api.take(), "chat.postMessage"); len(posts) != 1 {
 		t.Fatalf("card posts %+v", posts)
 	}
-	ref, ok := w.a.cards.get(cardKey{1, w.get(1).AssigneeID})
+	ref, ok := w.a.cards.get(ctx, cardKey{1, w.get(1).AssigneeID})
 	if !ok || ref.Channel != "D0BEN" {
 		t.Fatalf("card not remembered: %+v", ref)
 	}
@@ -146,13 +146,26 @@ func TestCardUpdatedInPlace(t *testing.T) {
 		t.Fatalf("re-post %+v", posts)
 	}
 
-	// A new adapter (a restart) knows no card: the update is a new post.
-	w.a.cards = newCardRefs(10)
+	reposted, _ := w.a.cards.get(ctx, cardKey{1, ben.ID})
+
+	// A restart forgets what memory held; the store still knows the card,
+	// so the update edits it in place.
+	w.api.setFail("chat.update", nil)
+	w.a.cards = newCardRefs(10, w.store, w.clock.Now, w.a.log)
 	if err := w.a.Deliver(ctx, cases.Message{ID: 51, CaseID: 1, Kind: cases.MsgCaseUpdate, RecipientID: ben.ID, Text: "CASE-1 changed."}); err != nil {
 		t.Fatal(err)
 	}
 	calls := w.api.take()
-	if len(only(calls, "chat.update")) != 0 || len(only(calls, "chat.postMessage")) != 1 {
-		t.Fatalf("after restart %+v", calls)
+	if upd := only(calls, "chat.update"); len(upd) != 1 || upd[0].Arg("ts") != reposted.TS || len(only(calls, "chat.postMessage")) != 0 {
+		t.Fatalf("after restart %+v, want an update of ts %s", calls, reposted.TS)
+	}
+
+	// Without a store to keep references, a restart posts a fresh card.
+	w.a.cards = newCardRefs(10, nil, w.clock.Now, w.a.log)
+	if err := w.a.Deliver(ctx, cases.Message{ID: 52, CaseID: 1, Kind: cases.MsgCaseUpdate, RecipientID: ben.ID, Text: "CASE-1 changed."}); err != nil {
+		t.Fatal(err)
+	}
+	if calls := w.api.take(); len(only(calls, "chat.update")) != 0 || len(only(calls, "chat.postMessage")) != 1 {
+		t.Fatalf("memory only, after restart %+v", calls)
 	}
 }

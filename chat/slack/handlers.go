@@ -43,6 +43,9 @@ type Config struct {
 	Handler *commands.Handler
 	People  directory.Store
 	Cases   cases.Store
+	// Refs keeps where cards were posted across restarts; nil keeps them in
+	// memory only.
+	Refs cases.MessageRefs
 	// Now is the clock (signature window, caches); time.Now when nil.
 	Now func() time.Time
 	Log *slog.Logger
@@ -87,7 +90,7 @@ func New(cfg Config) (*Adapter, error) {
 	a := &Adapter{
 		secret: cfg.SigningSecret, socketMode: cfg.SocketMode, api: cfg.Client, handler: cfg.Handler, people: cfg.People, cases: cfg.Cases,
 		now: cfg.Now, log: cfg.Log, apiTimeout: cfg.APITimeout, maxBody: cfg.MaxBody,
-		events: newSeenSet(4096), cards: newCardRefs(10000), dms: newDMChannels(10000),
+		events: newSeenSet(4096), dms: newDMChannels(10000),
 	}
 	if a.now == nil {
 		a.now = time.Now
@@ -95,6 +98,7 @@ func New(cfg Config) (*Adapter, error) {
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
+	a.cards = newCardRefs(10000, cfg.Refs, a.now, a.log)
 	if a.apiTimeout <= 0 {
 		a.apiTimeout = DefaultAPITimeout
 	}
@@ -102,8 +106,11 @@ func New(cfg Config) (*Adapter, error) {
 	return a, nil
 }
 
+// platformName is how the store and metrics name Slack.
+const platformName = "slack"
+
 // Name is the platform's name.
-func (a *Adapter) Name() string { return "slack" }
+func (a *Adapter) Name() string { return platformName }
 
 // Routes are the adapter's endpoints, each behind the signature check. In
 // Socket Mode there are none: requests arrive over the WebSocket (Run).

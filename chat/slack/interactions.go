@@ -71,7 +71,7 @@ func (a *Adapter) blockAction(ctx context.Context, ic slackapi.InteractionCallba
 		return
 	}
 	if ic.Container.Type == "message" && ic.Container.MessageTs != "" && channel != "" && !ic.Container.IsEphemeral {
-		a.cards.put(cardKey{id, person.ID}, cardRef{channel, ic.Container.MessageTs})
+		a.cards.put(ctx, cardKey{id, person.ID}, cardRef{channel, ic.Container.MessageTs})
 	}
 	var reply chat.Reply
 	if form := reasonForm(act.ActionID, id); form != nil {

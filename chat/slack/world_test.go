@@ -90,7 +90,7 @@ func newWorld(t testing.TB) *world {
 	a, err := New(Config{
 		SigningSecret: secret, Client: api.client(),
 		Handler: commands.New(svc, s, s, sharedClassifier(t), c.Now, nil),
-		People:  s, Cases: s, Now: c.Now, APITimeout: 2 * time.Second,
+		People:  s, Cases: s, Refs: s, Now: c.Now, APITimeout: 2 * time.Second,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 
 	slackapi "github.com/slack-go/slack"
 
+	"github.com/reportbot/reportbot/cases"
 	"github.com/reportbot/reportbot/chat/slack"
 	"github.com/reportbot/reportbot/delivery"
 	"github.com/reportbot/reportbot/server"
@@ -22,6 +23,7 @@ func newSlack(_ context.Context, deps platformDeps) (server.Platform, delivery.S
 	if cfg.SocketMode() {
 		opts = append(opts, slackapi.OptionAppLevelToken(string(cfg.AppToken)))
 	}
+	refs, _ := deps.Store.(cases.MessageRefs) // the SQL store keeps them
 	a, err := slack.New(slack.Config{
 		SigningSecret: string(cfg.SigningSecret),
 		SocketMode:    cfg.SocketMode(),
@@ -29,6 +31,7 @@ func newSlack(_ context.Context, deps platformDeps) (server.Platform, delivery.S
 		Handler:       deps.Handler,
 		People:        deps.People,
 		Cases:         deps.Store,
+		Refs:          refs,
 		Now:           deps.Now,
 		Log:           deps.Log,
 	})

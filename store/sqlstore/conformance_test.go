@@ -36,6 +36,7 @@ func TestConformance(t *testing.T) {
 		{"EventsAppendOnly", testEventsAppendOnly},
 		{"Enqueue", testEnqueue},
 		{"Delivery", testDelivery},
+		{"MessageRefs", testMessageRefs},
 		{"InTxRollback", testInTxRollback},
 		{"InTxSeesOwnWrites", testInTxSeesOwnWrites},
 		{"CasesByReporter", testCasesByReporter},

@@ -104,7 +104,7 @@ func TestReportAcknowledgeResolve(t *testing.T) {
 	// Resolve opens the modal; an empty note is a field error.
 	w.click("U0BEN", "resolve", "CASE-1")
 	views := only(w.api.take(), "views.open")
-	if len(views) != 1 || views[0].Arg("trigger_id") != "trig-U0BEN" {
+	if len(views) != 1 || !strings.HasPrefix(views[0].Arg("trigger_id"), "trig-U0BEN-") {
 		t.Fatalf("views.open %+v", views)
 	}
 	view, _ := views[0].JSON["view"].(map[string]any)

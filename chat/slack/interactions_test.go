@@ -17,7 +17,7 @@ func TestEmptyCommandOpensTheReportForm(t *testing.T) {
 		t.Fatalf("answer %d %q", rec.Code, rec.Body)
 	}
 	views := only(w.api.take(), "views.open")
-	if len(views) != 1 || views[0].Arg("trigger_id") != "trig-U0ANA" {
+	if len(views) != 1 || !strings.HasPrefix(views[0].Arg("trigger_id"), "trig-U0ANA-") {
 		t.Fatalf("views.open %+v", views)
 	}
 	view := views[0].JSON["view"].(map[string]any)

@@ -58,6 +58,9 @@ func check(secret string, h http.Header, body []byte, now time.Time) error {
 	return nil
 }
 
+// replayWindow is how many recent signatures Verify remembers.
+const replayWindow = 100_000
+
 // Verify is middleware that lets through only requests signed by Slack with
 // secret within MaxSkew of now(). It reads the raw body (at most maxBody
 // bytes: larger is 413; zero or less means DefaultMaxBody), checks the
@@ -71,6 +74,12 @@ func Verify(secret string, maxBody int64, now func() time.Time) func(http.Handle
 	if now == nil {
 		now = time.Now
 	}
+	// A signature is valid for five minutes, so a captured request could be
+	// sent again within them; each one is accepted once. Slack's own
+	// retries and double clicks differ in body or timestamp, so they pass.
+	// The set holds the last replayWindow signatures: at 100 requests a
+	// second that is over a quarter of an hour.
+	seen := newSeenSet(replayWindow)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
@@ -85,6 +94,10 @@ func Verify(secret string, maxBody int64, now func() time.Time) func(http.Handle
 			}
 			if secret == "" || check(secret, r.Header, body, now()) != nil {
 				http.Error(w, "invalid request signature", http.StatusUnauthorized)
+				return
+			}
+			if !seen.add(r.Header.Get("X-Slack-Signature")) {
+				http.Error(w, "request already received", http.StatusUnauthorized)
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))

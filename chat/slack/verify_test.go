@@ -146,3 +146,27 @@ func FuzzVerify(f *testing.F) {
 		}
 	})
 }
+
+// TestVerifyRefusesReplays: a captured request sent again inside the
+// five-minute window is refused; a new request (new timestamp) passes.
+func TestVerifyRefusesReplays(t *testing.T) {
+	now := exampleTime
+	h := Verify(exampleSecret, 0, func() time.Time { return now })(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusOK)
+	}))
+	send := func(ts string) int {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, newSignedRequest("/slack/commands", exampleBody, ts, Signature(exampleSecret, ts, []byte(exampleBody))))
+		return rec.Code
+	}
+	if got := send(exampleTS); got != http.StatusOK {
+		t.Fatalf("first request: %d", got)
+	}
+	if got := send(exampleTS); got != http.StatusUnauthorized {
+		t.Fatalf("replay: %d, want 401", got)
+	}
+	now = now.Add(time.Second)
+	if got := send(strconv.FormatInt(now.Unix(), 10)); got != http.StatusOK {
+		t.Fatalf("a fresh request after a replay: %d", got)
+	}
+}

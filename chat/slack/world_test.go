@@ -66,6 +66,15 @@ type world struct {
 	api   *fakeSlack
 	a     *Adapter
 	mux   *http.ServeMux
+	// seq makes every request unique, as Slack's are (trigger IDs, action
+	// timestamps): the adapter refuses an exact replay.
+	seq int
+}
+
+// nextID is a fresh trigger ID for user.
+func (w *world) nextID(user string) string {
+	w.seq++
+	return "trig-" + user + "-" + strconv.Itoa(w.seq)
 }
 
 func newWorld(t testing.TB) *world {
@@ -123,7 +132,7 @@ func (w *world) command(user, text string) *httptest.ResponseRecorder {
 	w.t.Helper()
 	v := url.Values{
 		"token": {"x"}, "team_id": {"T1"}, "channel_id": {"C0GENERAL"}, "user_id": {user},
-		"command": {"/report"}, "text": {text}, "trigger_id": {"trig-" + user},
+		"command": {"/report"}, "text": {text}, "trigger_id": {w.nextID(user)},
 		"response_url": {"https://hooks.slack.com/commands/T1/1/x"},
 	}
 	return w.post("/slack/commands", form, v.Encode())
@@ -143,7 +152,7 @@ func (w *world) interact(payload any) *httptest.ResponseRecorder {
 func (w *world) click(user, action, ref string) *httptest.ResponseRecorder {
 	w.t.Helper()
 	return w.interact(map[string]any{
-		"type": "block_actions", "user": map[string]any{"id": user}, "trigger_id": "trig-" + user,
+		"type": "block_actions", "user": map[string]any{"id": user}, "trigger_id": w.nextID(user),
 		"container": map[string]any{"type": "message", "channel_id": "D" + strings.TrimPrefix(user, "U"), "message_ts": "1700000000.000001"},
 		"channel":   map[string]any{"id": "D" + strings.TrimPrefix(user, "U")},
 		"actions":   []any{map[string]any{"action_id": action, "block_id": "case_actions", "type": "button", "value": ref}},

@@ -89,7 +89,7 @@ type platformRunner interface {
 // to the factory of its adapter. An adapter is added here when it is built
 // into the binary; until then a configured platform is refused.
 func platformFactories() map[string]platformFactory {
-	return map[string]platformFactory{platformSlack: newSlack}
+	return map[string]platformFactory{platformSlack: newSlack, platformMattermost: newMattermost}
 }
 
 // platformTitle is a platform's name in sentences.

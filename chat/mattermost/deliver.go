@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/reportbot/reportbot/cases"
 	"github.com/reportbot/reportbot/chat"
+	"github.com/reportbot/reportbot/chat/chatkit"
 	"github.com/reportbot/reportbot/delivery"
 	"github.com/reportbot/reportbot/directory"
 	"github.com/reportbot/reportbot/fault"
@@ -84,55 +84,6 @@ func retryAfter(h http.Header) time.Duration {
 	return defaultRetryAfter
 }
 
-// cardKey names the card one person was sent about one case.
-type cardKey struct {
-	Case   cases.ID
-	Person int64
-}
-
-// cardRef is where a card was posted, so that it can be updated in place.
-type cardRef struct{ Channel, PostID string }
-
-// cardRefs remembers where cards were posted: in memory for speed and, when
-// the store keeps message references, durably, so that a card is still
-// updated in place after a restart.
-type cardRefs struct {
-	b     *bounded[cardKey, cardRef]
-	store cases.MessageRefs // nil: memory only
-	now   func() time.Time
-	log   *slog.Logger
-}
-
-func newCardRefs(size int, store cases.MessageRefs, now func() time.Time, log *slog.Logger) *cardRefs {
-	return &cardRefs{b: newBounded[cardKey, cardRef](size), store: store, now: now, log: log}
-}
-
-func (c *cardRefs) put(ctx context.Context, k cardKey, r cardRef) {
-	c.b.put(k, r)
-	if c.store == nil {
-		return
-	}
-	ref := cases.MessageRef{CaseID: k.Case, PersonID: k.Person, Platform: platformName, Channel: r.Channel, MessageID: r.PostID}
-	if err := c.store.SaveMessageRef(ctx, ref, c.now()); err != nil {
-		// The card was sent; losing its reference only means a later update
-		// posts a fresh card.
-		c.log.Warn("mattermost: card reference not saved", "case", k.Case.String(), "err", err)
-	}
-}
-
-func (c *cardRefs) get(ctx context.Context, k cardKey) (cardRef, bool) {
-	if r, ok := c.b.get(k); ok || c.store == nil {
-		return r, ok
-	}
-	ref, ok, err := c.store.MessageRef(ctx, k.Case, k.Person, platformName)
-	if err != nil || !ok {
-		return cardRef{}, false
-	}
-	r := cardRef{ref.Channel, ref.MessageID}
-	c.b.put(k, r)
-	return r, true
-}
-
 // botID is the bot's own user ID, asked for once (GetMe).
 type botID struct {
 	mu sync.Mutex
@@ -195,10 +146,10 @@ func (a *Adapter) Deliver(ctx context.Context, m cases.Message) error {
 		return err
 	}
 	post := a.cardPost(ctx, m.Text, c, p.ID)
-	key := cardKey{c.ID, p.ID}
-	if ref, ok := a.cards.get(ctx, key); ok && m.Kind == cases.MsgCaseUpdate {
-		post.Id, post.ChannelId = ref.PostID, ref.Channel
-		_, resp, err := a.api.UpdatePost(ctx, ref.PostID, post)
+	key := chatkit.CardKey{Case: c.ID, Person: p.ID}
+	if ref, ok := a.cards.Get(ctx, key); ok && m.Kind == cases.MsgCaseUpdate {
+		post.Id, post.ChannelId = ref.MessageID, ref.Channel
+		_, resp, err := a.api.UpdatePost(ctx, ref.MessageID, post)
 		if err == nil || statusOf(resp, err) != http.StatusNotFound {
 			return classify(failed(resp, err))
 		}
@@ -215,7 +166,7 @@ func (a *Adapter) Deliver(ctx context.Context, m cases.Message) error {
 		return classify(failed(resp, err))
 	}
 	if created != nil && created.Id != "" {
-		a.cards.put(ctx, key, cardRef{ch, created.Id})
+		a.cards.Put(ctx, key, chatkit.CardRef{Channel: ch, MessageID: created.Id})
 	}
 	return nil
 }
@@ -241,7 +192,7 @@ func (a *Adapter) mattermostID(ctx context.Context, p directory.Person) (string,
 
 // openDM opens (or finds) the DM channel between the bot and a user.
 func (a *Adapter) openDM(ctx context.Context, user string) (string, error) {
-	if ch, ok := a.dms.get(user); ok {
+	if ch, ok := a.dms.Get(user); ok {
 		return ch, nil
 	}
 	bot, err := a.botUserID(ctx)
@@ -255,7 +206,7 @@ func (a *Adapter) openDM(ctx context.Context, user string) (string, error) {
 	if ch == nil || ch.Id == "" {
 		return "", errors.New("mattermost: the API gave no DM channel")
 	}
-	a.dms.put(user, ch.Id)
+	a.dms.Put(user, ch.Id)
 	return ch.Id, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/reportbot/reportbot/cases"
+	"github.com/reportbot/reportbot/chat/chatkit"
 	"github.com/reportbot/reportbot/commands"
 	"github.com/reportbot/reportbot/delivery"
 	"github.com/reportbot/reportbot/directory"
@@ -152,18 +153,18 @@ func TestCardUpdatedInPlace(t *testing.T) {
 	w.deliver()
 	w.api.take()
 	benP, _ := w.store.PersonByEmail(ctx, "ben.okafor@example.gov")
-	ref, ok := w.a.cards.get(ctx, cardKey{1, benP.ID})
+	ref, ok := w.a.cards.Get(ctx, chatkit.CardKey{Case: 1, Person: benP.ID})
 	if !ok || ref.Channel != dmOf(ben) {
 		t.Fatalf("card not remembered: %+v", ref)
 	}
-	if saved, ok, err := w.store.MessageRef(ctx, 1, benP.ID, "mattermost"); err != nil || !ok || saved.MessageID != ref.PostID || saved.Channel != ref.Channel {
+	if saved, ok, err := w.store.MessageRef(ctx, 1, benP.ID, "mattermost"); err != nil || !ok || saved.MessageID != ref.MessageID || saved.Channel != ref.Channel {
 		t.Fatalf("card reference not saved: %+v %v %v", saved, ok, err)
 	}
 	w.a.handler.Press(ctx, benP, 1, commands.Action{Name: "acknowledge"})
 	w.deliver()
 	puts := only(w.api.take(), "PUT /posts/{id}")
-	if len(puts) != 1 || puts[0].post(t).Id != ref.PostID {
-		t.Fatalf("update %+v, want post %s", puts, ref.PostID)
+	if len(puts) != 1 || puts[0].post(t).Id != ref.MessageID {
+		t.Fatalf("update %+v, want post %s", puts, ref.MessageID)
 	}
 
 	// The card was deleted: the update is a 404, a new card is posted.
@@ -175,24 +176,24 @@ func TestCardUpdatedInPlace(t *testing.T) {
 	if len(posts) != 1 {
 		t.Fatalf("re-post %+v", posts)
 	}
-	reposted, _ := w.a.cards.get(ctx, cardKey{1, benP.ID})
-	if reposted.PostID == ref.PostID || posts[0].post(t).Id != "" {
+	reposted, _ := w.a.cards.Get(ctx, chatkit.CardKey{Case: 1, Person: benP.ID})
+	if reposted.MessageID == ref.MessageID || posts[0].post(t).Id != "" {
 		t.Fatalf("re-post %+v", reposted)
 	}
 
 	// A restart forgets what memory held; the store still knows the card.
 	w.api.setFail("PUT /posts/{id}", nil)
-	w.a.cards = newCardRefs(10, w.store, w.clock.Now, w.a.log)
+	w.a.cards = chatkit.NewCardRefs(platformName, 10, w.store, w.clock.Now, w.a.log)
 	if err := w.a.Deliver(ctx, cases.Message{ID: 51, CaseID: 1, Kind: cases.MsgCaseUpdate, RecipientID: benP.ID, Text: "CASE-1 changed."}); err != nil {
 		t.Fatal(err)
 	}
 	calls := w.api.take()
-	if puts := only(calls, "PUT /posts/{id}"); len(puts) != 1 || !strings.HasSuffix(puts[0].Path, reposted.PostID) || len(only(calls, "POST /posts")) != 0 {
-		t.Fatalf("after restart %v, want an update of %s", routes(calls), reposted.PostID)
+	if puts := only(calls, "PUT /posts/{id}"); len(puts) != 1 || !strings.HasSuffix(puts[0].Path, reposted.MessageID) || len(only(calls, "POST /posts")) != 0 {
+		t.Fatalf("after restart %v, want an update of %s", routes(calls), reposted.MessageID)
 	}
 
 	// Without a store to keep references, a restart posts a fresh card.
-	w.a.cards = newCardRefs(10, nil, w.clock.Now, w.a.log)
+	w.a.cards = chatkit.NewCardRefs(platformName, 10, nil, w.clock.Now, w.a.log)
 	if err := w.a.Deliver(ctx, cases.Message{ID: 52, CaseID: 1, Kind: cases.MsgCaseUpdate, RecipientID: benP.ID, Text: "CASE-1 changed."}); err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +201,7 @@ func TestCardUpdatedInPlace(t *testing.T) {
 		t.Fatalf("memory only, after restart %v", routes(calls))
 	}
 	// A rate-limited update is retried later, not re-posted.
-	w.a.cards.put(ctx, cardKey{1, benP.ID}, ref)
+	w.a.cards.Put(ctx, chatkit.CardKey{Case: 1, Person: benP.ID}, ref)
 	w.api.setFail("PUT /posts/{id}", func(rw http.ResponseWriter, r *http.Request) { rw.WriteHeader(http.StatusTooManyRequests) })
 	err := w.a.Deliver(ctx, cases.Message{ID: 53, CaseID: 1, Kind: cases.MsgCaseUpdate, RecipientID: benP.ID, Text: "x"})
 	var ra *delivery.RetryAfter

@@ -60,7 +60,7 @@ func (a *Adapter) submit(ctx context.Context, req model.SubmitDialogRequest) (mo
 		a.log.Warn("mattermost: dialog submission refused", "why", why, "user", req.UserId, "callback", req.CallbackId)
 		return model.SubmitDialogResponse{Error: invalidForm}, ""
 	}
-	if !a.nonces.put(st.Nonce, struct{}{}) {
+	if !a.nonces.Put(st.Nonce, struct{}{}) {
 		a.log.Warn("mattermost: dialog submitted twice", "user", req.UserId, "callback", req.CallbackId)
 		return model.SubmitDialogResponse{Error: spentForm}, ""
 	}
@@ -87,7 +87,7 @@ func (a *Adapter) submit(ctx context.Context, req model.SubmitDialogRequest) (mo
 		errs, text = a.submitPress(ctx, person, req.CallbackId, st.Ref, field)
 	}
 	if len(errs) > 0 {
-		a.nonces.forget(st.Nonce)
+		a.nonces.Forget(st.Nonce)
 		return model.SubmitDialogResponse{Errors: errs}, ""
 	}
 	return model.SubmitDialogResponse{}, text

@@ -19,6 +19,7 @@ import (
 
 	"github.com/reportbot/reportbot/cases"
 	"github.com/reportbot/reportbot/chat"
+	"github.com/reportbot/reportbot/chat/chatkit"
 	"github.com/reportbot/reportbot/commands"
 	"github.com/reportbot/reportbot/directory"
 )
@@ -93,9 +94,9 @@ type Adapter struct {
 	maxBody    int64
 
 	users  *users
-	cards  *cardRefs
-	dms    *bounded[string, string] // Mattermost user ID → DM channel
-	nonces *bounded[string, struct{}]
+	cards  *chatkit.CardRefs
+	dms    *chatkit.Bounded[string, string] // Mattermost user ID → DM channel
+	nonces *chatkit.Bounded[string, struct{}]
 	bot    botID
 
 	bg sync.WaitGroup
@@ -120,7 +121,7 @@ func New(cfg Config) (*Adapter, error) {
 		sign:    signer{key: []byte(cfg.ActionSecret), rand: randReader(cfg.Rand)},
 		handler: cfg.Handler, people: cfg.People, cases: cfg.Cases,
 		now: cfg.Now, log: cfg.Log, apiTimeout: cfg.APITimeout, maxBody: cfg.MaxBody,
-		dms: newBounded[string, string](10000), nonces: newBounded[string, struct{}](100_000),
+		dms: chatkit.NewBounded[string, string](10000), nonces: chatkit.NewBounded[string, struct{}](100_000),
 	}
 	for _, t := range cfg.CommandTokens {
 		if t = strings.TrimSpace(t); t != "" {
@@ -142,7 +143,7 @@ func New(cfg Config) (*Adapter, error) {
 	if a.maxBody <= 0 {
 		a.maxBody = DefaultMaxBody
 	}
-	a.cards = newCardRefs(10000, cfg.Refs, a.now, a.log)
+	a.cards = chatkit.NewCardRefs(platformName, 10000, cfg.Refs, a.now, a.log)
 	a.users = newUsers(a.people, a.api, a.now, a.log)
 	return a, nil
 }

@@ -5,14 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strings"
-	"time"
 
 	slackapi "github.com/slack-go/slack"
 
 	"github.com/reportbot/reportbot/cases"
 	"github.com/reportbot/reportbot/chat"
+	"github.com/reportbot/reportbot/chat/chatkit"
 	"github.com/reportbot/reportbot/commands"
 	"github.com/reportbot/reportbot/delivery"
 	"github.com/reportbot/reportbot/directory"
@@ -42,59 +41,14 @@ func classify(err error) error {
 	return err
 }
 
-// cardKey names the card one person was sent about one case.
-type cardKey struct {
-	Case   cases.ID
-	Person int64
-}
-
-// cardRef is where a card was posted, so that it can be updated in place.
-type cardRef struct{ Channel, TS string }
-
-// cardRefs remembers where cards were posted: in memory for speed and, when
-// the store keeps message references, durably, so that a card is still
-// updated in place after a restart.
-type cardRefs struct {
-	b     *bounded[cardKey, cardRef]
-	store cases.MessageRefs // nil: memory only
-	now   func() time.Time
-	log   *slog.Logger
-}
-
-func newCardRefs(size int, store cases.MessageRefs, now func() time.Time, log *slog.Logger) *cardRefs {
-	return &cardRefs{b: newBounded[cardKey, cardRef](size), store: store, now: now, log: log}
-}
-
-func (c *cardRefs) put(ctx context.Context, k cardKey, r cardRef) {
-	c.b.put(k, r)
-	if c.store == nil {
-		return
-	}
-	ref := cases.MessageRef{CaseID: k.Case, PersonID: k.Person, Platform: platformName, Channel: r.Channel, MessageID: r.TS}
-	if err := c.store.SaveMessageRef(ctx, ref, c.now()); err != nil {
-		// The card was sent; losing its reference only means a later update
-		// posts a fresh card.
-		c.log.Warn("slack: card reference not saved", "case", k.Case.String(), "err", err)
-	}
-}
-
-func (c *cardRefs) get(ctx context.Context, k cardKey) (cardRef, bool) {
-	if r, ok := c.b.get(k); ok || c.store == nil {
-		return r, ok
-	}
-	ref, ok, err := c.store.MessageRef(ctx, k.Case, k.Person, platformName)
-	if err != nil || !ok {
-		return cardRef{}, false
-	}
-	r := cardRef{ref.Channel, ref.MessageID}
-	c.b.put(k, r)
-	return r, true
-}
-
 // dmChannels remembers the DM channel of each Slack user.
-type dmChannels struct{ b *bounded[string, string] }
+type dmChannels struct {
+	b *chatkit.Bounded[string, string]
+}
 
-func newDMChannels(size int) *dmChannels { return &dmChannels{newBounded[string, string](size)} }
+func newDMChannels(size int) *dmChannels {
+	return &dmChannels{chatkit.NewBounded[string, string](size)}
+}
 
 // Deliver sends one outbox message. A case card (MsgAssigneeCase) goes to the
 // recipient's DM with its buttons; a MsgCaseUpdate edits the card sent
@@ -135,9 +89,9 @@ func (a *Adapter) Deliver(ctx context.Context, m cases.Message) error {
 	}
 	card := commands.CaseCard(c, a.personOrPlaceholder(ctx))
 	opts := cardOptions(m.Text, card, c.ID.String())
-	key := cardKey{c.ID, p.ID}
-	if ref, ok := a.cards.get(ctx, key); ok && m.Kind == cases.MsgCaseUpdate {
-		_, _, _, err := a.api.UpdateMessageContext(ctx, ref.Channel, ref.TS, opts...)
+	key := chatkit.CardKey{Case: c.ID, Person: p.ID}
+	if ref, ok := a.cards.Get(ctx, key); ok && m.Kind == cases.MsgCaseUpdate {
+		_, _, _, err := a.api.UpdateMessageContext(ctx, ref.Channel, ref.MessageID, opts...)
 		var se slackapi.SlackErrorResponse
 		if err == nil || !errors.As(err, &se) || (se.Err != "message_not_found" && se.Err != "cant_update_message" && se.Err != "channel_not_found") {
 			return classify(err)
@@ -152,7 +106,7 @@ func (a *Adapter) Deliver(ctx context.Context, m cases.Message) error {
 	if err != nil {
 		return classify(err)
 	}
-	a.cards.put(ctx, key, cardRef{ch, ts})
+	a.cards.Put(ctx, key, chatkit.CardRef{Channel: ch, MessageID: ts})
 	return nil
 }
 
@@ -189,14 +143,14 @@ func (a *Adapter) slackID(ctx context.Context, p directory.Person) (string, erro
 
 // openDM opens (or finds) the bot's DM with a user.
 func (a *Adapter) openDM(ctx context.Context, user string) (string, error) {
-	if ch, ok := a.dms.b.get(user); ok {
+	if ch, ok := a.dms.b.Get(user); ok {
 		return ch, nil
 	}
 	ch, _, _, err := a.api.OpenConversationContext(ctx, &slackapi.OpenConversationParameters{Users: []string{user}, ReturnIM: true})
 	if err != nil {
 		return "", err
 	}
-	a.dms.b.put(user, ch.ID)
+	a.dms.b.Put(user, ch.ID)
 	return ch.ID, nil
 }
 

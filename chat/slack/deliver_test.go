@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/reportbot/reportbot/cases"
+	"github.com/reportbot/reportbot/chat/chatkit"
 	"github.com/reportbot/reportbot/commands"
 	"github.com/reportbot/reportbot/delivery"
 	"github.com/reportbot/reportbot/directory"
@@ -123,7 +124,7 @@ func TestCardUpdatedInPlace(t *testing.T) {
 	if posts := only(w.api.take(), "chat.postMessage"); len(posts) != 1 {
 		t.Fatalf("card posts %+v", posts)
 	}
-	ref, ok := w.a.cards.get(ctx, cardKey{1, w.get(1).AssigneeID})
+	ref, ok := w.a.cards.Get(ctx, chatkit.CardKey{Case: 1, Person: w.get(1).AssigneeID})
 	if !ok || ref.Channel != "D0BEN" {
 		t.Fatalf("card not remembered: %+v", ref)
 	}
@@ -131,8 +132,8 @@ func TestCardUpdatedInPlace(t *testing.T) {
 	w.a.handler.Press(ctx, ben, 1, commands.Action{Name: "acknowledge"})
 	w.deliver()
 	upd := only(w.api.take(), "chat.update")
-	if len(upd) != 1 || upd[0].Arg("ts") != ref.TS {
-		t.Fatalf("update %+v, want ts %s", upd, ref.TS)
+	if len(upd) != 1 || upd[0].Arg("ts") != ref.MessageID {
+		t.Fatalf("update %+v, want ts %s", upd, ref.MessageID)
 	}
 
 	// The card was deleted: chat.update fails, a new card is posted.
@@ -146,22 +147,22 @@ func TestCardUpdatedInPlace(t *testing.T) {
 		t.Fatalf("re-post %+v", posts)
 	}
 
-	reposted, _ := w.a.cards.get(ctx, cardKey{1, ben.ID})
+	reposted, _ := w.a.cards.Get(ctx, chatkit.CardKey{Case: 1, Person: ben.ID})
 
 	// A restart forgets what memory held; the store still knows the card,
 	// so the update edits it in place.
 	w.api.setFail("chat.update", nil)
-	w.a.cards = newCardRefs(10, w.store, w.clock.Now, w.a.log)
+	w.a.cards = chatkit.NewCardRefs(platformName, 10, w.store, w.clock.Now, w.a.log)
 	if err := w.a.Deliver(ctx, cases.Message{ID: 51, CaseID: 1, Kind: cases.MsgCaseUpdate, RecipientID: ben.ID, Text: "CASE-1 changed."}); err != nil {
 		t.Fatal(err)
 	}
 	calls := w.api.take()
-	if upd := only(calls, "chat.update"); len(upd) != 1 || upd[0].Arg("ts") != reposted.TS || len(only(calls, "chat.postMessage")) != 0 {
-		t.Fatalf("after restart %+v, want an update of ts %s", calls, reposted.TS)
+	if upd := only(calls, "chat.update"); len(upd) != 1 || upd[0].Arg("ts") != reposted.MessageID || len(only(calls, "chat.postMessage")) != 0 {
+		t.Fatalf("after restart %+v, want an update of ts %s", calls, reposted.MessageID)
 	}
 
 	// Without a store to keep references, a restart posts a fresh card.
-	w.a.cards = newCardRefs(10, nil, w.clock.Now, w.a.log)
+	w.a.cards = chatkit.NewCardRefs(platformName, 10, nil, w.clock.Now, w.a.log)
 	if err := w.a.Deliver(ctx, cases.Message{ID: 52, CaseID: 1, Kind: cases.MsgCaseUpdate, RecipientID: ben.ID, Text: "CASE-1 changed."}); err != nil {
 		t.Fatal(err)
 	}

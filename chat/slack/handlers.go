@@ -12,6 +12,7 @@ import (
 
 	"github.com/reportbot/reportbot/cases"
 	"github.com/reportbot/reportbot/chat"
+	"github.com/reportbot/reportbot/chat/chatkit"
 	"github.com/reportbot/reportbot/commands"
 	"github.com/reportbot/reportbot/directory"
 )
@@ -71,7 +72,7 @@ type Adapter struct {
 
 	users  *users
 	events *seenSet
-	cards  *cardRefs
+	cards  *chatkit.CardRefs
 	dms    *dmChannels
 
 	bg sync.WaitGroup
@@ -98,7 +99,7 @@ func New(cfg Config) (*Adapter, error) {
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
-	a.cards = newCardRefs(10000, cfg.Refs, a.now, a.log)
+	a.cards = chatkit.NewCardRefs(platformName, 10000, cfg.Refs, a.now, a.log)
 	if a.apiTimeout <= 0 {
 		a.apiTimeout = DefaultAPITimeout
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/reportbot/reportbot/cases"
 	"github.com/reportbot/reportbot/chat"
+	"github.com/reportbot/reportbot/chat/chatkit"
 	"github.com/reportbot/reportbot/commands"
 	"github.com/reportbot/reportbot/directory"
 	"github.com/reportbot/reportbot/fault"
@@ -71,7 +72,7 @@ func (a *Adapter) blockAction(ctx context.Context, ic slackapi.InteractionCallba
 		return
 	}
 	if ic.Container.Type == "message" && ic.Container.MessageTs != "" && channel != "" && !ic.Container.IsEphemeral {
-		a.cards.put(ctx, cardKey{id, person.ID}, cardRef{channel, ic.Container.MessageTs})
+		a.cards.Put(ctx, chatkit.CardKey{Case: id, Person: person.ID}, chatkit.CardRef{Channel: channel, MessageID: ic.Container.MessageTs})
 	}
 	var reply chat.Reply
 	if form := reasonForm(act.ActionID, id); form != nil {

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -99,7 +98,7 @@ type Adapter struct {
 	nonces *chatkit.Bounded[string, struct{}]
 	bot    botID
 
-	bg sync.WaitGroup
+	bg chatkit.Followups
 }
 
 // New checks the configuration and builds the adapter.
@@ -145,6 +144,7 @@ func New(cfg Config) (*Adapter, error) {
 	}
 	a.cards = chatkit.NewCardRefs(platformName, 10000, cfg.Refs, a.now, a.log)
 	a.users = newUsers(a.people, a.api, a.now, a.log)
+	a.bg.Log, a.bg.Platform, a.bg.Timeout = a.log, platformName, followUpTimeout
 	return a, nil
 }
 
@@ -177,17 +177,7 @@ func (a *Adapter) Wait() { a.bg.Wait() }
 
 // later runs fn after the answer, with a context of its own that survives
 // the request.
-func (a *Adapter) later(what string, fn func(ctx context.Context) error) {
-	a.bg.Add(1)
-	go func() {
-		defer a.bg.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), followUpTimeout)
-		defer cancel()
-		if err := fn(ctx); err != nil {
-			a.log.Warn("mattermost follow-up failed", "what", what, "err", err)
-		}
-	}()
-}
+func (a *Adapter) later(what string, fn func(ctx context.Context) error) { a.bg.Later(what, fn) }
 
 // quick bounds an API call made before answering.
 func (a *Adapter) quick(ctx context.Context) (context.Context, context.CancelFunc) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	slackapi "github.com/slack-go/slack"
@@ -75,7 +74,7 @@ type Adapter struct {
 	cards  *chatkit.CardRefs
 	dms    *dmChannels
 
-	bg sync.WaitGroup
+	bg chatkit.Followups
 }
 
 // New checks the configuration and builds the adapter.
@@ -104,6 +103,7 @@ func New(cfg Config) (*Adapter, error) {
 		a.apiTimeout = DefaultAPITimeout
 	}
 	a.users = newUsers(a.people, a.api, a.now, a.log)
+	a.bg.Log, a.bg.Platform, a.bg.Timeout = a.log, platformName, followUpTimeout
 	return a, nil
 }
 
@@ -133,17 +133,7 @@ func (a *Adapter) Wait() { a.bg.Wait() }
 
 // later runs fn after the answer, with a context of its own that survives
 // the request.
-func (a *Adapter) later(what string, fn func(ctx context.Context) error) {
-	a.bg.Add(1)
-	go func() {
-		defer a.bg.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), followUpTimeout)
-		defer cancel()
-		if err := fn(ctx); err != nil {
-			a.log.Warn("slack follow-up failed", "what", what, "err", err)
-		}
-	}()
-}
+func (a *Adapter) later(what string, fn func(ctx context.Context) error) { a.bg.Later(what, fn) }
 
 // quick bounds a Web API call made before answering.
 func (a *Adapter) quick(ctx context.Context) (context.Context, context.CancelFunc) {

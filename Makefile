@@ -7,7 +7,7 @@ GO ?= go
 # How long each fuzz target runs in `make fuzz`.
 FUZZTIME ?= 30s
 
-.PHONY: test vet fmt-check build bench fuzz
+.PHONY: test vet fmt-check build bench fuzz e2e-mattermost
 
 ## test: vet, check formatting, run every test with the race detector
 test: vet fmt-check
@@ -39,3 +39,10 @@ fuzz:
 		echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
 		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) "$$pkg"; \
 	done <<< "$$targets"
+
+## e2e-mattermost: end-to-end test against a real Mattermost server (built once
+## into .cache/mattermost by scripts/mattermost/build.sh; needs PostgreSQL and a
+## role that may create databases, see internal/e2e/mattermost/doc.go)
+e2e-mattermost:
+	bash scripts/mattermost/build.sh
+	$(GO) test -tags e2e -count=1 -v -timeout 10m ./internal/e2e/mattermost/

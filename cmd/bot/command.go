@@ -27,7 +27,7 @@ type command struct {
 
 // subcommands lists the subcommands that exist, in the order help shows them.
 func subcommands() []command {
-	return []command{serveCommand(), consoleCommand(), classifyCommand(), summaryCommand(), directoryCommand(), migrateCommand(), versionCommand()}
+	return []command{serveCommand(), consoleCommand(), classifyCommand(), summaryCommand(), directoryCommand(), migrateCommand(), mattermostToolsCommand(), versionCommand()}
 }
 
 // env is what a subcommand may use: the process's streams and environment.

@@ -55,12 +55,24 @@ func (s *Service) run(ctx context.Context, id ID, actor directory.Person, ch cha
 	if err != nil {
 		return Case{}, err
 	}
+	s.schedule(&c, now)
+	if err := s.commit(ctx, &c, read, now, actor.ID, kind, detail, msgs); err != nil {
+		return Case{}, err
+	}
+	s.log.Info("case changed", "case", c.ID.String(), "event", string(kind), "actor", actor.ID)
+	return c, nil
+}
+
+// commit writes a changed case (if its stored version is still read), its
+// event and the messages it owes in one transaction. actorID 0 is the bot.
+func (s *Service) commit(ctx context.Context, c *Case, read int, now time.Time, actorID int64,
+	kind EventKind, detail map[string]string, msgs []Message) error {
 	c.UpdatedAt = now
-	err = s.store.InTx(ctx, func(tx Tx) error {
-		if err := tx.UpdateCase(ctx, &c, read); err != nil {
+	return s.store.InTx(ctx, func(tx Tx) error {
+		if err := tx.UpdateCase(ctx, c, read); err != nil {
 			return err
 		}
-		if err := tx.AppendEvent(ctx, &Event{CaseID: c.ID, At: now, ActorID: actor.ID, Kind: kind, Detail: detail}); err != nil {
+		if err := tx.AppendEvent(ctx, &Event{CaseID: c.ID, At: now, ActorID: actorID, Kind: kind, Detail: detail}); err != nil {
 			return err
 		}
 		for i := range msgs {
@@ -72,11 +84,6 @@ func (s *Service) run(ctx context.Context, id ID, actor directory.Person, ch cha
 		}
 		return nil
 	})
-	if err != nil {
-		return Case{}, err
-	}
-	s.log.Info("case changed", "case", c.ID.String(), "event", string(kind), "actor", actor.ID)
-	return c, nil
 }
 
 func statusIn(s Status, list []Status) bool {
@@ -185,7 +192,7 @@ func (s *Service) nextUp(ctx context.Context, c Case) (routing.Assignment, error
 			subject = &p
 		}
 	}
-	return routing.Escalate(ctx, s.people, assignee, subject)
+	return routing.Escalate(ctx, s.people, assignee, subject, s.routeOptions(s.now().UTC())...)
 }
 
 // moveTo hands the case to a new assignee with fresh deadlines.
@@ -193,8 +200,8 @@ func (s *Service) moveTo(c *Case, now time.Time, to directory.Person, kind Event
 	from := c.AssigneeID
 	c.AssigneeID = to.ID
 	c.RoutingReasons = append(c.RoutingReasons, routingNote)
-	c.AckDueAt = now.Add(s.deadlines.Acknowledge)
-	c.ResolveDueAt = now.Add(s.deadlines.Resolve)
+	s.setDue(c, now)
+	c.EscalateAt = time.Time{} // a new assignee: the escalation clock restarts (schedule)
 	if c.Status == StatusAcknowledged {
 		// The new assignee has not seen it yet.
 		c.Status, c.AcknowledgedAt = StatusOpen, time.Time{}
@@ -236,7 +243,7 @@ func (s *Service) Reopen(ctx context.Context, id ID, actor directory.Person, rea
 			c.Status = StatusOpen
 			c.Outcome, c.ResolutionNote = "", ""
 			c.AcknowledgedAt, c.ResolvedAt, c.WithdrawnAt = time.Time{}, time.Time{}, time.Time{}
-			c.AckDueAt, c.ResolveDueAt = now.Add(s.deadlines.Acknowledge), now.Add(s.deadlines.Resolve)
+			s.setDue(c, now)
 			return EventReopened, map[string]string{"reason": reason}, []Message{
 				{Kind: MsgAssigneeCase, RecipientID: c.AssigneeID, Text: fmt.Sprintf("%s was reopened by compliance: %s", c.ID, reason)},
 				{Kind: MsgReporterNotice, RecipientID: c.ReporterID, Text: fmt.Sprintf("Your report %s has been reopened for further follow-up.", c.ID)},

@@ -119,6 +119,14 @@ type Case struct {
 	AcknowledgedAt time.Time
 	ResolvedAt     time.Time
 	WithdrawnAt    time.Time
+	// NextActionAt is when the deadline worker next looks at the case (a
+	// reminder or an escalation falls due); zero when nothing is owed
+	// (closed cases). EscalateAt is when an unacknowledged case goes one
+	// level up; zero unless the case is open. Reminders counts the
+	// reminders the bot has sent about the case. See schedule.
+	NextActionAt time.Time
+	EscalateAt   time.Time
+	Reminders    int
 }
 
 // TopCategory is the best category's ID, or "" when there is none.

@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -51,19 +52,48 @@ type Message struct {
 	CreatedAt     time.Time
 	SentAt        time.Time
 	LastError     string
+	// ClaimedBy and ClaimedUntil are the delivery worker holding the
+	// message and until when (Outbox.Claim); empty when nobody does.
+	ClaimedBy    string
+	ClaimedUntil time.Time
+	// DeadLetterOf is, on a notice telling compliance that a message could
+	// not be delivered, the ID of that message; 0 on every other message.
+	// The store sets it when MarkFailed enqueues dead-letter notices; a
+	// notice with it set never gets a notice of its own.
+	DeadLetterOf int64
 }
 
-// Outbox is the delivery side of the store: the worker reads messages that
-// are due and records what became of them.
+// ErrClaimLost is MarkSent's and MarkFailed's error when the message is no
+// longer claimed by the owner that marks it: its lease ran out and another
+// worker claimed it, or it was already marked. Nothing was changed.
+var ErrClaimLost = errors.New("the message is no longer claimed by this worker (its lease ran out and another worker took it, or it was already marked)")
+
+// Outbox is the delivery side of the store. Delivery workers, one or more
+// per database, claim due messages for a lease, send them, and record what
+// became of them; only the worker holding a claim may record a result.
 type Outbox interface {
+	// Claim takes up to limit pending messages due by now that nobody holds
+	// (never claimed, released, or whose claim ended before now), oldest
+	// first, and marks them held by owner until now+lease. Two owners
+	// claiming at once never get the same message.
+	Claim(ctx context.Context, now time.Time, owner string, lease time.Duration, limit int) ([]Message, error)
+	// Release gives back messages owner claimed and did not start, so that
+	// another worker can take them at once. Messages owner no longer holds
+	// are left alone.
+	Release(ctx context.Context, owner string, ids []int64) error
 	// DueMessages returns pending messages whose next attempt is due, oldest
-	// first.
+	// first, without claiming them (a single-process reader such as the
+	// console, which then marks them with owner "").
 	DueMessages(ctx context.Context, now time.Time, limit int) ([]Message, error)
-	// MarkSent records a delivered message.
-	MarkSent(ctx context.Context, id int64, at time.Time) error
-	// MarkFailed records a failed attempt: when to try again, or that the
-	// message is dead.
-	MarkFailed(ctx context.Context, id int64, attempts int, next time.Time, lastErr string, dead bool) error
+	// MarkSent records a delivered message and clears its claim. owner must
+	// still hold the claim ("" for a message nobody holds): otherwise
+	// ErrClaimLost and nothing changes.
+	MarkSent(ctx context.Context, id int64, owner string, at time.Time) error
+	// MarkFailed records a failed attempt and clears the claim: when to try
+	// again, or that the message is dead. When dead, deadLetters (notices
+	// to compliance) are enqueued in the same transaction, each with
+	// DeadLetterOf set to id. The owner rule and ErrClaimLost are MarkSent's.
+	MarkFailed(ctx context.Context, id int64, owner string, attempts int, next time.Time, lastErr string, dead bool, deadLetters ...Message) error
 }
 
 // MessageRef is where a platform posted a case's card for one person, so

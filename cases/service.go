@@ -39,6 +39,7 @@ type Service struct {
 	now       func() time.Time
 	deadlines routing.Deadlines
 	log       *slog.Logger
+	routes    routeConfig // ROUTING_FILE and delegations (routingrules.go)
 }
 
 // NewService wires a service. now is the clock (tests move it by hand).
@@ -120,11 +121,11 @@ func (s *Service) File(ctx context.Context, r Report) (Filed, error) {
 	if !r.Reporter.Active {
 		return Filed{}, fault.E(fault.UnknownPerson, r.Reporter.Email)
 	}
-	assignment, err := routing.Route(ctx, s.people, r.Reporter, r.Subject)
+	now := s.now().UTC().Truncate(time.Millisecond)
+	assignment, err := routing.Route(ctx, s.people, r.Reporter, r.Subject, s.routeOptions(now)...)
 	if err != nil {
 		return Filed{}, err
 	}
-	now := s.now().UTC().Truncate(time.Millisecond)
 	findings := pii.Detect(desc)
 	redacted := pii.Redact(desc, findings)
 	c := Case{
@@ -141,11 +142,15 @@ func (s *Service) File(ctx context.Context, r Report) (Filed, error) {
 		RoutingReasons:  assignment.Reasons,
 		CreatedAt:       now,
 		UpdatedAt:       now,
-		AckDueAt:        now.Add(s.deadlines.Acknowledge),
-		ResolveDueAt:    now.Add(s.deadlines.Resolve),
 	}
+	s.setDue(&c, now)
 	if r.Subject != nil {
 		c.SubjectID = r.Subject.ID
+	}
+	s.schedule(&c, now)
+	extras, err := s.extraRecipients(ctx, c, assignment.Assignee)
+	if err != nil {
+		return Filed{}, err
 	}
 	var related []Case
 	if link.Key != "" {
@@ -164,11 +169,21 @@ func (s *Service) File(ctx context.Context, r Report) (Filed, error) {
 		if err := tx.AppendEvent(ctx, &Event{CaseID: c.ID, At: now, ActorID: r.Reporter.ID, Kind: EventFiled, Detail: detail}); err != nil {
 			return err
 		}
-		return tx.Enqueue(ctx, &Message{
+		if err := tx.Enqueue(ctx, &Message{
 			CaseID: c.ID, Kind: MsgAssigneeCase, RecipientID: assignment.Assignee.ID,
 			Text:   fmt.Sprintf("New report %s needs your follow-up (IHSC Directive 01-22 §4-7).", c.ID),
 			Status: DeliveryPending, NextAttemptAt: now, CreatedAt: now,
-		})
+		}); err != nil {
+			return err
+		}
+		for i := range extras { // the routing rules' extra recipients, told at once
+			m := extras[i]
+			m.CaseID, m.Text = c.ID, s.extraText(c, assignment.Assignee)
+			if err := tx.Enqueue(ctx, &m); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return Filed{}, err

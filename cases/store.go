@@ -24,6 +24,10 @@ type Store interface {
 	// RelatedByLink returns cases of the same link key filed since the
 	// given time, oldest first, without the case named by except.
 	RelatedByLink(ctx context.Context, linkKey string, since time.Time, except ID) ([]Case, error)
+	// CasesDue returns open and acknowledged cases whose NextActionAt is at
+	// or before now, soonest first, at most limit of them (the deadline
+	// worker's scan).
+	CasesDue(ctx context.Context, now time.Time, limit int) ([]Case, error)
 	// CasesSince returns every case filed since the given time, oldest first.
 	CasesSince(ctx context.Context, since time.Time) ([]Case, error)
 	// Summary counts the cases filed since the given time (zero: all).

@@ -98,7 +98,7 @@ func testBadInputChangesNothing(t *testing.T, w *world) {
 		{"summary", "Only compliance leads can see the summary"},
 		{"export 30d", "Only compliance leads can export cases"},
 		{"queue", "The queue is for supervisors"},
-		{"delegate @ben.okafor@example.gov until 2026-12-01", "isn't available yet"},
+		{"delegate @ben.okafor@example.gov until 2026-12-01", "Delegation is for supervisors and compliance leads"},
 	}
 	for _, tt := range tests {
 		contains(t, w.command(ana, tt.text), tt.want)

@@ -77,7 +77,7 @@ func (h *Handler) Command(ctx context.Context, actor directory.Person, text stri
 	case "export":
 		return h.replyWith(h.export(ctx, actor, rest))
 	case "delegate":
-		return chat.Reply{Text: "Out-of-office delegation isn't available yet, so nothing was changed. Until it is, ask your supervisor or a compliance lead to reassign your cases while you are away."}
+		return h.reply(h.delegate(ctx, actor, rest, mentions))
 	}
 	return h.replyWith(h.file(ctx, actor, text, mentions))
 }
@@ -119,6 +119,7 @@ func Help() string {
 /report case CASE-12            one case and its history (people it concerns, compliance)
 /report summary [30d]           the compliance summary (compliance leads)
 /report export [30d]            the cases as a CSV file (compliance leads)
+/report delegate @person until 2026-12-24   while you are away, your new cases go to them (supervisors); /report delegate off ends it
 /report help                    this text
 Directive 01-22 §4-7: whoever becomes aware of a violating posting notifies their supervisor immediately. This command does that for you.`)
 }

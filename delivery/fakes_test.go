@@ -13,8 +13,10 @@ import (
 type fakeOutbox struct {
 	mu   sync.Mutex
 	msgs map[int64]*cases.Message
-	// failMarks makes MarkSent and MarkFailed fail (a store gone away).
+	// failMarks makes MarkSent, MarkFailed and Release fail (a store gone
+	// away).
 	failMarks error
+	next      int64 // numbers dead-letter notices from 1001
 }
 
 func newOutbox(msgs ...cases.Message) *fakeOutbox {
@@ -35,9 +37,16 @@ func (o *fakeOutbox) DueMessages(ctx context.Context, now time.Time, limit int) 
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	return o.due(now, limit, false), nil
+}
+
+// due lists pending messages due by now, oldest first; free leaves out those
+// with a live claim.
+func (o *fakeOutbox) due(now time.Time, limit int, free bool) []cases.Message {
 	var due []cases.Message
 	for _, m := range o.msgs {
-		if m.Status == cases.DeliveryPending && !m.NextAttemptAt.After(now) {
+		if m.Status == cases.DeliveryPending && !m.NextAttemptAt.After(now) &&
+			(!free || m.ClaimedUntil.IsZero() || m.ClaimedUntil.Before(now)) {
 			due = append(due, *m)
 		}
 	}
@@ -47,25 +56,47 @@ func (o *fakeOutbox) DueMessages(ctx context.Context, now time.Time, limit int) 
 		}
 		return int(a.ID - b.ID)
 	})
-	return due[:min(limit, len(due))], nil
+	return due[:min(limit, len(due))]
 }
 
-func (o *fakeOutbox) MarkSent(ctx context.Context, id int64, at time.Time) error {
+func (o *fakeOutbox) Claim(ctx context.Context, now time.Time, owner string, lease time.Duration, limit int) ([]cases.Message, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	got := o.due(now, limit, true)
+	for i := range got {
+		m := o.msgs[got[i].ID]
+		m.ClaimedBy, m.ClaimedUntil = owner, now.Add(lease)
+		got[i] = *m
+	}
+	return got, nil
+}
+
+func (o *fakeOutbox) Release(ctx context.Context, owner string, ids []int64) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.failMarks != nil {
 		return o.failMarks
 	}
-	if err := ctx.Err(); err != nil {
-		return err
+	for _, id := range ids {
+		if m := o.msgs[id]; m.ClaimedBy == owner && m.Status == cases.DeliveryPending {
+			m.ClaimedBy, m.ClaimedUntil = "", time.Time{}
+		}
 	}
-	m := o.msgs[id]
-	m.Status, m.SentAt = cases.DeliverySent, at
-	m.Attempts++
 	return nil
 }
 
-func (o *fakeOutbox) MarkFailed(ctx context.Context, id int64, attempts int, next time.Time, lastErr string, dead bool) error {
+// held checks the store's owner rule.
+func (o *fakeOutbox) held(m *cases.Message, owner string) error {
+	if m.Status != cases.DeliveryPending || m.ClaimedBy != owner {
+		return cases.ErrClaimLost
+	}
+	return nil
+}
+
+func (o *fakeOutbox) MarkSent(ctx context.Context, id int64, owner string, at time.Time) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.failMarks != nil {
@@ -75,9 +106,37 @@ func (o *fakeOutbox) MarkFailed(ctx context.Context, id int64, attempts int, nex
 		return err
 	}
 	m := o.msgs[id]
+	if err := o.held(m, owner); err != nil {
+		return err
+	}
+	m.Status, m.SentAt = cases.DeliverySent, at
+	m.Attempts++
+	m.ClaimedBy, m.ClaimedUntil = "", time.Time{}
+	return nil
+}
+
+func (o *fakeOutbox) MarkFailed(ctx context.Context, id int64, owner string, attempts int, next time.Time, lastErr string, dead bool, notices ...cases.Message) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.failMarks != nil {
+		return o.failMarks
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m := o.msgs[id]
+	if err := o.held(m, owner); err != nil {
+		return err
+	}
 	m.Attempts, m.NextAttemptAt, m.LastError = attempts, next, lastErr
+	m.ClaimedBy, m.ClaimedUntil = "", time.Time{}
 	if dead {
 		m.Status = cases.DeliveryDead
+		for _, n := range notices {
+			o.next++
+			n.ID, n.DeadLetterOf, n.Status = 1000+o.next, id, cases.DeliveryPending
+			o.msgs[n.ID] = &n
+		}
 	}
 	return nil
 }

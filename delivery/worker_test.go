@@ -214,6 +214,14 @@ func TestCancelFinishesCurrentMessage(t *testing.T) {
 	if o.get(1).Status != cases.DeliverySent || o.get(2).Status != cases.DeliveryPending {
 		t.Errorf("messages: %+v, %+v", o.get(1), o.get(2))
 	}
+	// Message 2 was claimed but not started: released, so that another
+	// replica can take it at once.
+	if m := o.get(2); m.ClaimedBy != "" || !m.ClaimedUntil.IsZero() {
+		t.Errorf("message 2 still claimed: %+v", m)
+	}
+	if got, _ := o.Claim(context.Background(), c.Now(), "other", time.Minute, 10); len(got) != 1 || got[0].ID != 2 {
+		t.Errorf("another replica claimed %+v, want message 2", got)
+	}
 }
 
 func TestRunStops(t *testing.T) {
@@ -252,7 +260,15 @@ func TestStoreErrors(t *testing.T) {
 		t.Fatalf("RunOnce = %d, %d, %v after %v; want a stop after the first message", sent, failed, err, rec.sent)
 	}
 	o.failMarks = nil
-	if sent, _, err := worker(o, rec, c, nil).RunOnce(context.Background()); sent != 2 || err != nil {
+	// The first worker's claims could not be recorded nor released: another
+	// worker takes the messages when the lease ends, not before.
+	w2 := worker(o, rec, c, nil)
+	c.Advance(delivery.DefaultLease)
+	if sent, _, err := w2.RunOnce(context.Background()); sent != 0 || err != nil {
+		t.Fatalf("pass within the lease: sent %d, %v", sent, err)
+	}
+	c.Advance(time.Millisecond)
+	if sent, _, err := w2.RunOnce(context.Background()); sent != 2 || err != nil {
 		t.Fatalf("next pass: sent %d, %v", sent, err)
 	}
 	if fmt.Sprint(rec.sent) != "[1 1 2]" {
@@ -260,5 +276,43 @@ func TestStoreErrors(t *testing.T) {
 	}
 	if _, _, err := (&delivery.Worker{}).RunOnce(context.Background()); err == nil {
 		t.Error("a Worker without an Outbox ran")
+	}
+}
+
+// A send starts only while the claim will outlast it and its record
+// (2×SendTimeout); otherwise the batch goes back for a fresh claim.
+func TestLeaseTooShortToSend(t *testing.T) {
+	c := &clock{t0}
+	o := newOutbox(msg(1, t0), msg(2, t0))
+	rec := &recorder{}
+	w := worker(o, rec, c, nil)
+	w.Lease, w.SendTimeout = 50*time.Second, 30*time.Second
+	if sent, failed, err := w.RunOnce(context.Background()); sent+failed != 0 || err != nil || len(rec.sent) != 0 {
+		t.Fatalf("RunOnce = %d, %d, %v, sent %v; want nothing sent", sent, failed, err, rec.sent)
+	}
+	if m := o.get(1); m.ClaimedBy != "" {
+		t.Errorf("not released: %+v", m)
+	}
+}
+
+// A record refused because another worker took the message (the lease ran
+// out) is logged; the pass goes on.
+func TestClaimLostGoesOn(t *testing.T) {
+	c := &clock{t0}
+	o := newOutbox(msg(1, t0), msg(2, t0))
+	s := senderFunc(func(_ context.Context, m cases.Message) error {
+		if m.ID == 1 { // meanwhile another replica took message 1
+			o.mu.Lock()
+			o.msgs[1].ClaimedBy = "other"
+			o.mu.Unlock()
+		}
+		return nil
+	})
+	sent, failed, err := worker(o, s, c, nil).RunOnce(context.Background())
+	if sent != 2 || failed != 0 || err != nil {
+		t.Fatalf("RunOnce = %d, %d, %v", sent, failed, err)
+	}
+	if o.get(1).Status != cases.DeliveryPending || o.get(1).ClaimedBy != "other" || o.get(2).Status != cases.DeliverySent {
+		t.Errorf("messages %+v %+v", o.get(1), o.get(2))
 	}
 }

@@ -34,6 +34,14 @@ const (
 	TextTooLong      Reason = "text_too_long"
 	NoteTooLong      Reason = "note_too_long"
 	AlreadyDone      Reason = "already_done"
+	// Out-of-office delegation (issue 6).
+	DelegateUsage Reason = "delegate_usage"
+	BadDate       Reason = "bad_date"
+	DateInPast    Reason = "date_in_past"
+	DateTooFar    Reason = "date_too_far"
+	DelegateSelf  Reason = "delegate_self"
+	DelegatorOnly Reason = "delegator_only"
+	NoDelegation  Reason = "no_delegation"
 )
 
 type info struct {
@@ -97,6 +105,20 @@ func catalogue(r Reason) info {
 		return info{Conflict, "%s was already %s, so nothing was changed."}
 	case NoteTooLong:
 		return info{Invalid, "Notes and reasons are limited to %d characters, and yours is %d; nothing was changed."}
+	case DelegateUsage:
+		return info{Invalid, "To name a delegate, type /report delegate @person until YYYY-MM-DD, or /report delegate off to end it; nothing was changed."}
+	case BadDate:
+		return info{Invalid, "%q isn't a date I understand; write it as YYYY-MM-DD (e.g. 2026-12-24), and nothing was changed."}
+	case DateInPast:
+		return info{Invalid, "%s has already passed, so nothing was changed; give the last day you will be away."}
+	case DateTooFar:
+		return info{Invalid, "A delegation can last at most %d days, so nothing was changed."}
+	case DelegateSelf:
+		return info{Invalid, "You can't be your own delegate, so nothing was changed."}
+	case DelegatorOnly:
+		return info{Forbidden, "Delegation is for supervisors and compliance leads, and nobody reports to you in the directory, so nothing was changed."}
+	case NoDelegation:
+		return info{Conflict, "You have no delegate at the moment, so nothing was changed."}
 	default: // InternalError and anything unknown
 		return info{Internal, "Something went wrong on our side and nothing was changed. Please try again in a minute, and tell your administrator if it keeps happening."}
 	}

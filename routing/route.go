@@ -16,16 +16,28 @@ type People interface {
 	People(ctx context.Context) ([]directory.Person, error)
 }
 
-// Deadlines says how long the assignee has to act. Issue 6 makes these
-// configurable per category; these are the built-in defaults.
+// Deadlines says how long the assignee has to act. ROUTING_FILE (Rules)
+// sets them per category and severity; these are the built-in defaults.
 type Deadlines struct {
 	Acknowledge time.Duration // remind the assignee after this
 	Resolve     time.Duration // remind about an acknowledged case after this
+	// Escalate is when an unacknowledged case goes up the chain and to
+	// compliance; RemindEvery and RemindResolveEvery bound how often the
+	// assignee is reminded before acknowledging and before resolving.
+	Escalate           time.Duration
+	RemindEvery        time.Duration
+	RemindResolveEvery time.Duration
 }
 
 // DefaultDeadlines are the built-in time limits.
 func DefaultDeadlines() Deadlines {
-	return Deadlines{Acknowledge: 4 * time.Hour, Resolve: 10 * 24 * time.Hour}
+	return Deadlines{
+		Acknowledge:        4 * time.Hour,
+		Resolve:            10 * 24 * time.Hour,
+		Escalate:           24 * time.Hour,
+		RemindEvery:        4 * time.Hour,
+		RemindResolveEvery: 48 * time.Hour,
+	}
 }
 
 // Assignment is who gets a case and why.
@@ -41,15 +53,25 @@ const maxChain = 64
 // Route finds who should receive a new case from reporter about subject
 // (nil when nobody was named): the first active person up the reporter's
 // chain who is not the subject, else a compliance lead.
-func Route(ctx context.Context, people People, reporter directory.Person, subject *directory.Person) (Assignment, error) {
-	return up(ctx, people, reporter, subject, "the reporter's supervisor", nil)
+// With WithDelegations, an assignee who is away is replaced by their
+// delegate (delegate.go).
+func Route(ctx context.Context, people People, reporter directory.Person, subject *directory.Person, opts ...Option) (Assignment, error) {
+	a, err := up(ctx, people, reporter, subject, "the reporter's supervisor", nil)
+	if err != nil {
+		return Assignment{}, err
+	}
+	return options(opts).honour(ctx, people, a, subject, &reporter, nil)
 }
 
 // Escalate finds who is next above the current assignee: their supervisor,
 // skipping the subject and people who have left, else a compliance lead
 // other than the current assignee.
-func Escalate(ctx context.Context, people People, assignee directory.Person, subject *directory.Person) (Assignment, error) {
-	return up(ctx, people, assignee, subject, fmt.Sprintf("the supervisor of %s", assignee.Name), &assignee)
+func Escalate(ctx context.Context, people People, assignee directory.Person, subject *directory.Person, opts ...Option) (Assignment, error) {
+	a, err := up(ctx, people, assignee, subject, fmt.Sprintf("the supervisor of %s", assignee.Name), &assignee)
+	if err != nil {
+		return Assignment{}, err
+	}
+	return options(opts).honour(ctx, people, a, subject, nil, &assignee)
 }
 
 func up(ctx context.Context, people People, from directory.Person, subject *directory.Person, first string, avoid *directory.Person) (Assignment, error) {

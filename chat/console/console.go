@@ -22,8 +22,9 @@ type Store interface {
 	cases.Outbox
 }
 
-// Ticker runs the background work that falls due when the clock moves
-// (reminders and escalation); nil until those workers exist.
+// Ticker runs the background work that falls due when the clock moves:
+// the deadline worker (reminders and escalation). What it owes is printed
+// by the delivery that follows every line. Nil runs nothing.
 type Ticker func(ctx context.Context) error
 
 // Console is one local chat session.

@@ -52,6 +52,7 @@ func run(t *testing.T, script string) string {
 	c := console.New(console.Config{
 		Handler: commands.New(svc, s, s, classifier, clock.Now, nil),
 		Store:   s, People: s, Clock: clock, Out: &out,
+		Tick: func(ctx context.Context) error { _, err := svc.Tick(ctx); return err },
 	}, ana)
 	if err := c.Run(ctx, strings.NewReader(script)); err != nil {
 		t.Fatal(err)

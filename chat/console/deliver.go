@@ -29,7 +29,7 @@ func (c *Console) deliver(ctx context.Context) {
 			recipient = to.Email
 		}
 		c.say(recipient, c.render(ctx, m))
-		if err := c.store.MarkSent(ctx, m.ID, c.clock.Now()); err != nil {
+		if err := c.store.MarkSent(ctx, m.ID, "", c.clock.Now()); err != nil {
 			c.log.Error("outbox", "err", err)
 		}
 	}

@@ -267,10 +267,10 @@ func (w *world) deliver() []error {
 	for _, m := range msgs {
 		if err := w.a.Deliver(ctx, m); err != nil {
 			errs = append(errs, err)
-			w.store.MarkFailed(ctx, m.ID, m.Attempts+1, w.clock.Now().Add(time.Hour), err.Error(), true)
+			w.store.MarkFailed(ctx, m.ID, "", m.Attempts+1, w.clock.Now().Add(time.Hour), err.Error(), true)
 			continue
 		}
-		w.store.MarkSent(ctx, m.ID, w.clock.Now())
+		w.store.MarkSent(ctx, m.ID, "", w.clock.Now())
 	}
 	return errs
 }

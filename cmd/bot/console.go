@@ -40,6 +40,8 @@ Environment:
   DIRECTORY_FILE  the directory CSV to sync at start (default: the sample in
                   testdata/directory/sample.csv)
   RULEBOOK_FILE   a rulebook that replaces the built-in one
+  ROUTING_FILE    routing rules (YAML): time limits, extra recipients,
+                  working hours (default: built-in limits)
   LOG_LEVEL       debug, info, warn or error
 `
 
@@ -63,6 +65,11 @@ func runConsole(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	routingFile := e.getenv("ROUTING_FILE")
+	routingRules, err := loadRoutingRules(routingFile)
+	if err != nil {
+		return err
+	}
 	path := e.getenv("DIRECTORY_FILE")
 	if path == "" {
 		path = sampleDirectory
@@ -82,15 +89,21 @@ func runConsole(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("directory %s: %w", path, err)
 	}
 	fmt.Fprintf(e.stdout, "Directory %s: %s\n", path, report)
+	if err := checkRoutingRecipients(ctx, store, routingRules, routingFile, nil); err != nil {
+		return err
+	}
 	me, err := startingPerson(ctx, store, csvData, *as)
 	if err != nil {
 		return err
 	}
 	svc := cases.NewService(store, store, clock.Now, routing.DefaultDeadlines(), log)
+	useRoutingRules(svc, routingRules, classifier)
 	handler := commands.New(svc, store, store, classifier, clock.Now, log)
 	c := console.New(console.Config{
 		Handler: handler, Store: store, People: store, Clock: clock,
-		Out: e.stdout, Prompt: isTerminal(e.stdin), Log: log,
+		// tick moves the clock, then runs the deadline worker once.
+		Tick: func(ctx context.Context) error { _, err := svc.Tick(ctx); return err },
+		Out:  e.stdout, Prompt: isTerminal(e.stdin), Log: log,
 	}, me)
 	if err := c.Run(ctx, e.stdin); err != nil && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("console: %w", err)

@@ -36,8 +36,10 @@ Environment:
                              directory already stored)
   RULEBOOK_FILE              a rulebook that replaces the built-in one
   LOG_LEVEL                  debug, info, warn or error (default info)
-  ROUTING_FILE               not supported yet: bot serve refuses to start
-                             while it is set
+  ROUTING_FILE               routing rules (YAML): time limits per category
+                             and severity, extra recipients, working hours
+                             (default: built-in limits; see
+                             deploy/routing.example.yaml)
   SLACK_BOT_TOKEN            xoxb-…; enables Slack
   SLACK_SIGNING_SECRET       verifies Slack's requests (required unless
                              SLACK_APP_TOKEN is set)
@@ -129,6 +131,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	routingRules, err := loadRoutingRules(cfg.RoutingFile)
+	if err != nil {
+		return err
+	}
 	store, err := e.openStore(ctx)
 	if err != nil {
 		return err
@@ -137,9 +143,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err := syncDirectory(ctx, store, cfg.DirectoryFile, log); err != nil {
 		return err
 	}
+	if err := checkRoutingRecipients(ctx, store, routingRules, cfg.RoutingFile, cfg.platforms()); err != nil {
+		return err
+	}
 
 	metrics := server.NewMetrics()
 	svc := cases.NewService(store, store, time.Now, routing.DefaultDeadlines(), log)
+	useRoutingRules(svc, routingRules, classifier)
 	deps := platformDeps{
 		Config: cfg, Handler: commands.New(svc, store, store, classifier, time.Now, log),
 		Cases: svc, Store: store, People: store, Now: time.Now, Log: log, Metrics: metrics,
@@ -163,21 +173,58 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	// Mattermost). With both enabled, a person known only on the other one
 	// is not reached there yet: routing each message by the recipient's
 	// platform is left for later.
+	// Issue 6 (delivery): the worker claims outbox rows under a lease with
+	// a name of its own (host/pid/random), so several replicas may run; a
+	// message given up on is reported to COMPLIANCE_CHANNEL (when set) and
+	// to every active compliance lead in the directory.
 	worker := &delivery.Worker{Outbox: store, Sender: senders[0], Platform: cfg.platforms()[0],
-		Now: time.Now, Log: log, Metrics: metrics}
+		Now: time.Now, Log: log, Metrics: metrics,
+		DeadLetterChannel: cfg.ComplianceChannel, Compliance: store}
 
 	log.Info("bot serve starting", slog.Any("platforms", cfg.platforms()), slog.String("addr", cfg.Addr),
 		slog.String("database", store.Dialect()), slog.String("rulebook", classifier.Version()),
 		slog.String("rules_from", rulesFrom), slog.Bool("slack_socket_mode", cfg.Slack != nil && cfg.Slack.SocketMode()))
-	err = runAll(ctx, log, srv, worker, platforms)
+	err = runAll(ctx, log, srv, worker, deadlineWorker(svc, log, deadlineInterval), platforms) // + deadline worker
 	log.Info("bot serve stopped")
 	return err
 }
 
-// runAll runs the server, the delivery worker and the platforms' own loops
-// until ctx is done or one of them fails, which stops the others. It
+// deadlineInterval is how often the deadline worker looks for due cases.
+const deadlineInterval = 30 * time.Second
+
+// deadlineWorker runs the deadline worker: svc.Tick at once and then every
+// interval until ctx ends. Everything it needs is in the database, so a
+// failed tick is logged and the next one picks the same cases up; several
+// replicas may tick at once (each case changes once, by version).
+func deadlineWorker(svc *cases.Service, log *slog.Logger, every time.Duration) func(context.Context) error {
+	return func(ctx context.Context) error {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			res, err := svc.Tick(ctx)
+			switch {
+			case ctx.Err() != nil:
+				return nil
+			case err != nil:
+				log.Error("deadline worker", slog.String("err", err.Error()))
+			case res != (cases.TickResult{}):
+				log.Info("deadline worker", slog.Int("reminded", res.Reminded), slog.Int("escalated", res.Escalated),
+					slog.Int("at_top", res.AtTop), slog.Int("skipped", res.Skipped))
+			}
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-t.C:
+			}
+		}
+	}
+}
+
+// runAll runs the server, the delivery worker, the deadline worker and the
+// platforms' own loops until ctx is done or one of them fails, which stops the others. It
 // returns when all have stopped.
-func runAll(ctx context.Context, log *slog.Logger, srv *server.Server, worker *delivery.Worker, platforms []server.Platform) error {
+func runAll(ctx context.Context, log *slog.Logger, srv *server.Server, worker *delivery.Worker,
+	deadlines func(context.Context) error, platforms []server.Platform) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
@@ -203,6 +250,7 @@ func runAll(ctx context.Context, log *slog.Logger, srv *server.Server, worker *d
 	}
 	run("http server", srv.Run)
 	run("delivery", func(ctx context.Context) error { worker.Run(ctx, deliveryInterval); return nil })
+	run("deadline worker", deadlines) // reminders and escalation (cases.Service.Tick)
 	for _, p := range platforms {
 		if r, ok := p.(platformRunner); ok {
 			run(platformTitle(p.Name()), r.Run)

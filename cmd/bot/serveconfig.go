@@ -32,6 +32,7 @@ type serveConfig struct {
 	Addr          string // BOT_LISTEN_ADDR
 	DirectoryFile string // DIRECTORY_FILE; "" keeps the stored directory
 	RulebookFile  string // RULEBOOK_FILE; "" is the built-in rulebook
+	RoutingFile   string // ROUTING_FILE; "" is the built-in routing rules
 	// Slack and Mattermost are nil when the platform is not enabled.
 	Slack      *slackConfig
 	Mattermost *mattermostConfig
@@ -89,17 +90,13 @@ func parseServeConfig(getenv func(string) string) (serveConfig, error) {
 		Addr:          get("BOT_LISTEN_ADDR"),
 		DirectoryFile: get("DIRECTORY_FILE"),
 		RulebookFile:  get("RULEBOOK_FILE"),
+		RoutingFile:   get("ROUTING_FILE"),
 	}
 	if cfg.Addr == "" {
 		cfg.Addr = defaultListenAddr
 	}
 	if err := checkListenAddr(cfg.Addr); err != nil {
 		return serveConfig{}, err
-	}
-	if get("ROUTING_FILE") != "" {
-		// Issue 6 reads routing rules; starting without them would route
-		// by defaults the operator did not ask for.
-		return serveConfig{}, errors.New("ROUTING_FILE is set but routing rules are not supported yet; unset it")
 	}
 	var err error
 	if cfg.Slack, err = parseSlack(get); err != nil {

@@ -96,7 +96,6 @@ func TestParseServeConfigRefusals(t *testing.T) {
 	}{
 		{"no platform", nil, "bot serve needs Slack (SLACK_BOT_TOKEN) or Mattermost (MATTERMOST_URL) settings"},
 		{"only generic settings", map[string]string{"BOT_PUBLIC_URL": "https://bot.example.gov"}, "bot serve needs Slack (SLACK_BOT_TOKEN) or Mattermost (MATTERMOST_URL) settings"},
-		{"routing file", with(slackEnv(), "ROUTING_FILE", "routing.yaml"), "ROUTING_FILE is set but routing rules are not supported yet; unset it"},
 		{"listen address without port", with(slackEnv(), "BOT_LISTEN_ADDR", "8080"), `BOT_LISTEN_ADDR "8080" is not HOST:PORT with a port number (e.g. :8080 or 127.0.0.1:8080)`},
 		{"listen address with a named port", with(slackEnv(), "BOT_LISTEN_ADDR", ":http"), `BOT_LISTEN_ADDR ":http" is not HOST:PORT with a port number (e.g. :8080 or 127.0.0.1:8080)`},
 		{"listen port too large", with(slackEnv(), "BOT_LISTEN_ADDR", ":70000"), `BOT_LISTEN_ADDR ":70000" is not HOST:PORT with a port number (e.g. :8080 or 127.0.0.1:8080)`},

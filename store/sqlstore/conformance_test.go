@@ -514,7 +514,7 @@ func testEnqueue(t *testing.T, b backend) {
 		LastError     string `db:"last_error"`
 	}
 	var rows []row
-	if err := s.r.SelectContext(ctx, &rows, `SELECT * FROM outbox ORDER BY id`); err != nil {
+	if err := s.r.SelectContext(ctx, &rows, `SELECT id, case_id, kind, recipient_id, channel, text, status, attempts, next_attempt_at, created_at, sent_at, last_error FROM outbox ORDER BY id`); err != nil {
 		t.Fatal(err)
 	}
 	if len(rows) != 2 {

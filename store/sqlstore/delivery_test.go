@@ -38,10 +38,10 @@ func testDelivery(t *testing.T, b backend) {
 	if got, _ := s.DueMessages(ctx, T0.Add(time.Minute), 1); len(got) != 1 {
 		t.Errorf("limit 1 gave %d", len(got))
 	}
-	if err := s.MarkSent(ctx, due[0].ID, T0.Add(2*time.Minute)); err != nil {
+	if err := s.MarkSent(ctx, due[0].ID, "", T0.Add(2*time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.MarkFailed(ctx, due[1].ID, 1, T0.Add(30*time.Minute), "rate limited", false); err != nil {
+	if err := s.MarkFailed(ctx, due[1].ID, "", 1, T0.Add(30*time.Minute), "rate limited", false); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.DueMessages(ctx, T0.Add(time.Minute), 10); len(got) != 0 {
@@ -51,7 +51,7 @@ func testDelivery(t *testing.T, b backend) {
 	if len(later) != 2 || later[0].Text != "second" || later[0].Attempts != 1 || later[0].LastError != "rate limited" || later[1].Text != "later" {
 		t.Fatalf("an hour on: %+v", later)
 	}
-	if err := s.MarkFailed(ctx, later[0].ID, 2, T0.Add(2*time.Hour), "gone", true); err != nil {
+	if err := s.MarkFailed(ctx, later[0].ID, "", 2, T0.Add(2*time.Hour), "gone", true); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.DueMessages(ctx, T0.Add(24*time.Hour), 10); len(got) != 1 || got[0].Text != "later" {

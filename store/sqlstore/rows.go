@@ -65,7 +65,8 @@ func parseList[T any](s string) ([]T, error) {
 const caseColumns = `id, status, reporter_id, subject_id, link, link_key, description,
 	redacted_kinds, categories, top_category, rulebook_version, assignee_id, unit,
 	routing_reasons, escalation_level, outcome, resolution_note, version,
-	created_at, updated_at, ack_due_at, resolve_due_at, acknowledged_at, resolved_at, withdrawn_at`
+	created_at, updated_at, ack_due_at, resolve_due_at, acknowledged_at, resolved_at, withdrawn_at,
+	next_action_at, reminders, escalate_at`
 
 // caseRow is a row of cases as scanned by sqlx.
 type caseRow struct {
@@ -94,6 +95,9 @@ type caseRow struct {
 	AcknowledgedAt  sql.NullInt64  `db:"acknowledged_at"`
 	ResolvedAt      sql.NullInt64  `db:"resolved_at"`
 	WithdrawnAt     sql.NullInt64  `db:"withdrawn_at"`
+	NextActionAt    sql.NullInt64  `db:"next_action_at"`
+	Reminders       int            `db:"reminders"`
+	EscalateAt      sql.NullInt64  `db:"escalate_at"`
 }
 
 func (r caseRow) toCase() (cases.Case, error) {
@@ -134,6 +138,9 @@ func (r caseRow) toCase() (cases.Case, error) {
 		AcknowledgedAt:  fromMillis(r.AcknowledgedAt),
 		ResolvedAt:      fromMillis(r.ResolvedAt),
 		WithdrawnAt:     fromMillis(r.WithdrawnAt),
+		NextActionAt:    fromMillis(r.NextActionAt),
+		Reminders:       r.Reminders,
+		EscalateAt:      fromMillis(r.EscalateAt),
 	}, nil
 }
 
@@ -158,6 +165,7 @@ func caseValues(c *cases.Case) ([]any, error) {
 		reasons, c.EscalationLevel, nullString(string(c.Outcome)), nullString(c.ResolutionNote),
 		millis(c.CreatedAt), millis(c.UpdatedAt), millis(c.AckDueAt), millis(c.ResolveDueAt),
 		millis(c.AcknowledgedAt), millis(c.ResolvedAt), millis(c.WithdrawnAt),
+		millis(c.NextActionAt), c.Reminders, millis(c.EscalateAt),
 	}, nil
 }
 

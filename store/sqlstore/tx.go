@@ -53,7 +53,7 @@ func (t *txn) Case(ctx context.Context, id cases.ID) (cases.Case, error) {
 
 // insertCaseSQL lists every column but id (the database numbers the case).
 var insertCaseSQL = `INSERT INTO cases (` + strings.TrimPrefix(caseColumns, "id, ") + `)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 
 func (t *txn) InsertCase(ctx context.Context, c *cases.Case) error {
 	if c.CreatedAt.IsZero() {
@@ -85,6 +85,7 @@ const updateCaseSQL = `UPDATE cases SET status = ?, reporter_id = ?, subject_id 
 	rulebook_version = ?, assignee_id = ?, unit = ?, routing_reasons = ?, escalation_level = ?,
 	outcome = ?, resolution_note = ?, created_at = ?, updated_at = ?, ack_due_at = ?,
 	resolve_due_at = ?, acknowledged_at = ?, resolved_at = ?, withdrawn_at = ?,
+	next_action_at = ?, reminders = ?, escalate_at = ?,
 	version = version + 1
 	WHERE id = ? AND version = ?`
 

@@ -36,16 +36,20 @@ const (
 	defaultRemindResolveEvery = 48 * time.Hour
 )
 
-func (s *Service) escalateAfter() time.Duration {
-	return orDefault(s.deadlines.Escalate, defaultEscalate)
+// The intervals of a case come from the routing rules for its category and
+// severity (ROUTING_FILE), else the service's deadlines, else the built-in
+// values.
+
+func (s *Service) escalateAfter(c Case) time.Duration {
+	return orDefault(s.DeadlinesFor(c).Escalate, defaultEscalate)
 }
 
-func (s *Service) remindEvery() time.Duration {
-	return orDefault(s.deadlines.RemindEvery, defaultRemindEvery)
+func (s *Service) remindEvery(c Case) time.Duration {
+	return orDefault(s.DeadlinesFor(c).RemindEvery, defaultRemindEvery)
 }
 
-func (s *Service) remindResolveEvery() time.Duration {
-	return orDefault(s.deadlines.RemindResolveEvery, defaultRemindResolveEvery)
+func (s *Service) remindResolveEvery(c Case) time.Duration {
+	return orDefault(s.DeadlinesFor(c).RemindResolveEvery, defaultRemindResolveEvery)
 }
 
 func orDefault(d, def time.Duration) time.Duration {
@@ -68,18 +72,18 @@ func (s *Service) schedule(c *Case, now time.Time) {
 	switch c.Status {
 	case StatusOpen:
 		if c.EscalateAt.IsZero() {
-			c.EscalateAt = now.Add(s.escalateAfter())
+			c.EscalateAt = now.Add(s.escalateAfter(*c))
 		}
 		next := c.AckDueAt
 		if next.IsZero() || !next.After(now) {
-			next = now.Add(s.remindEvery())
+			next = now.Add(s.remindEvery(*c))
 		}
 		c.NextActionAt = earliest(next, c.EscalateAt)
 	case StatusAcknowledged:
 		c.EscalateAt = time.Time{}
 		next := c.ResolveDueAt
 		if next.IsZero() || !next.After(now) {
-			next = now.Add(s.remindResolveEvery())
+			next = now.Add(s.remindResolveEvery(*c))
 		}
 		c.NextActionAt = next
 	default:
@@ -171,7 +175,7 @@ func (s *Service) chase(ctx context.Context, c Case, now time.Time, res *TickRes
 	// Nothing fell due: only correct NextActionAt, without an event.
 	s.schedule(&c, now)
 	if !c.NextActionAt.After(now) {
-		c.NextActionAt = now.Add(s.remindEvery()) // never spin on a case
+		c.NextActionAt = now.Add(s.remindEvery(c)) // never spin on a case
 	}
 	return s.store.InTx(ctx, func(tx Tx) error {
 		c.UpdatedAt = now
@@ -179,11 +183,23 @@ func (s *Service) chase(ctx context.Context, c Case, now time.Time, res *TickRes
 	})
 }
 
-// remind sends the assignee a reminder and schedules the next one.
+// remind sends the assignee a reminder and schedules the next one. When
+// the assignee is away, the reminder goes to their delegate as well: the
+// case was theirs before they left, and someone present must see it.
 func (s *Service) remind(ctx context.Context, c Case, read int, now time.Time, text string, res *TickResult) error {
 	s.schedule(&c, now)
-	err := s.commit(ctx, &c, read, now, 0, EventReminded, map[string]string{"reminder": strconv.Itoa(c.Reminders)},
-		[]Message{{Kind: MsgReminder, RecipientID: c.AssigneeID, Text: text}})
+	msgs := []Message{{Kind: MsgReminder, RecipientID: c.AssigneeID, Text: text}}
+	if d := s.delegations(); d != nil {
+		away, ok, err := d.Delegation(ctx, c.AssigneeID, now)
+		if err != nil {
+			return err
+		}
+		if ok && away.DelegateID != c.AssigneeID && away.DelegateID != c.SubjectID {
+			msgs = append(msgs, Message{Kind: MsgReminder, RecipientID: away.DelegateID,
+				Text: text + fmt.Sprintf(" You are receiving this because its assignee is away until %s and named you as their delegate.", away.LastDay(s.Location()))})
+		}
+	}
+	err := s.commit(ctx, &c, read, now, 0, EventReminded, map[string]string{"reminder": strconv.Itoa(c.Reminders)}, msgs)
 	if err == nil {
 		res.Reminded++
 	}
@@ -197,7 +213,7 @@ func (s *Service) remind(ctx context.Context, c Case, read int, now time.Time, t
 // is told, and the next escalation check is Escalate later: a case is
 // never closed by the bot.
 func (s *Service) autoEscalate(ctx context.Context, c Case, read int, now time.Time, res *TickResult) error {
-	after := durationText(s.escalateAfter())
+	after := durationText(s.escalateAfter(c))
 	reason := "not acknowledged within " + after
 	assignee, err := s.people.Person(ctx, c.AssigneeID)
 	if err != nil && !fault.Is(err, fault.PersonNotFound) {
@@ -217,7 +233,7 @@ func (s *Service) autoEscalate(ctx context.Context, c Case, read int, now time.T
 		if who == "" {
 			who = fmt.Sprintf("person #%d", c.AssigneeID)
 		}
-		c.EscalateAt = now.Add(s.escalateAfter())
+		c.EscalateAt = now.Add(s.escalateAfter(c))
 		s.schedule(&c, now)
 		msgs, err := s.complianceNotice(ctx, c, fmt.Sprintf(
 			"%s has not been acknowledged by %s within %s and there is nobody further up the chain to send it to; "+

@@ -408,6 +408,25 @@ func TestDeadlines(t *testing.T) {
 				t.Errorf("CasesDue = %v, %v", due, err)
 			}
 		}},
+		{"an away assignee's delegate is reminded too", "", func(t *testing.T, w *world) {
+			w.file("farid.haddad@example.gov") // goes to Grace
+			w.take()
+			grace, henry := w.person("grace.kim@example.gov"), w.person("henry.mensah@example.gov")
+			// The recorder hides the store's delegations from the service.
+			w.svc.UseDelegations(w.store)
+			// Grace leaves after the case reached her, naming Henry.
+			err := w.store.SetDelegation(w.ctx, routing.Delegation{PersonID: grace.ID, DelegateID: henry.ID,
+				Until: start.Add(7 * 24 * h), CreatedAt: start.Add(h)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.at(4 * h)
+			w.wantResult(w.tick(), cases.TickResult{Reminded: 1})
+			lines := w.wantMessages("reminder grace.kim@example.gov", "reminder henry.mensah@example.gov")
+			if !strings.Contains(strings.Join(lines, "\n"), "assignee is away until 2026-11-30") {
+				t.Errorf("the delegate's reminder does not say why:\n%s", strings.Join(lines, "\n"))
+			}
+		}},
 		{"reassignment restarts the escalation clock", "", func(t *testing.T, w *world) {
 			c := w.file("ana.lopez@example.gov")
 			w.at(20 * h)

@@ -283,8 +283,11 @@ func (s *Service) complianceNotice(ctx context.Context, c Case, text string) ([]
 			msgs = append(msgs, Message{Kind: MsgCompliance, RecipientID: p.ID, Text: text})
 		}
 	}
+	if ch := s.routes.complianceChannel; ch != "" {
+		msgs = append(msgs, Message{Kind: MsgCompliance, Channel: ch, Text: text})
+	}
 	if len(msgs) == 0 {
-		s.log.Warn("deadline worker: no compliance lead to tell", "case", c.ID.String())
+		s.log.Warn("deadline worker: no compliance lead or channel to tell", "case", c.ID.String())
 	}
 	return msgs, nil
 }

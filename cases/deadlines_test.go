@@ -427,6 +427,20 @@ func TestDeadlines(t *testing.T) {
 				t.Errorf("the delegate's reminder does not say why:\n%s", strings.Join(lines, "\n"))
 			}
 		}},
+		{"escalation notices also go to the compliance channel", "", func(t *testing.T, w *world) {
+			w.svc.UseComplianceChannel("slack:C0COMPLIANCE")
+			w.file("farid.haddad@example.gov")
+			w.take()
+			w.at(24 * h)
+			w.tick()
+			found := false
+			for _, l := range w.take() {
+				found = found || strings.HasPrefix(l, "compliance slack:C0COMPLIANCE: CASE-1")
+			}
+			if !found {
+				t.Error("no escalation notice to the compliance channel")
+			}
+		}},
 		{"reassignment restarts the escalation clock", "", func(t *testing.T, w *world) {
 			c := w.file("ana.lopez@example.gov")
 			w.at(20 * h)

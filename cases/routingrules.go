@@ -17,7 +17,14 @@ type routeConfig struct {
 	severityOf  func(categoryID string) string
 	delegations routing.Delegations // nil: the store's, when it keeps them
 	noDelegates bool
+	// complianceChannel is COMPLIANCE_CHANNEL ("slack:C…"), "" for none.
+	complianceChannel string
 }
+
+// UseComplianceChannel names the channel (COMPLIANCE_CHANNEL, e.g.
+// "slack:C123") that escalation notices go to besides the compliance leads.
+// Call it before the service is used.
+func (s *Service) UseComplianceChannel(channel string) { s.routes.complianceChannel = channel }
 
 // UseRules makes the service take time limits, extra recipients, working
 // hours and the time zone from ROUTING_FILE's rules. Call it before the

@@ -150,6 +150,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	metrics := server.NewMetrics()
 	svc := cases.NewService(store, store, time.Now, routing.DefaultDeadlines(), log)
 	useRoutingRules(svc, routingRules, classifier)
+	svc.UseComplianceChannel(cfg.ComplianceChannel) // escalation notices, besides the compliance leads
 	deps := platformDeps{
 		Config: cfg, Handler: commands.New(svc, store, store, classifier, time.Now, log),
 		Cases: svc, Store: store, People: store, Now: time.Now, Log: log, Metrics: metrics,

@@ -10,40 +10,6 @@ import (
 	"github.com/reportbot/reportbot/cases"
 )
 
-// TestClaim checks the outbox claims on every dialect, as TestConformance
-// does: SQLite always, PostgreSQL when TEST_DATABASE_URL names a server.
-func TestClaim(t *testing.T) {
-	tests := []struct {
-		name string
-		run  func(t *testing.T, b backend)
-	}{
-		{"Basics", testClaimBasics},
-		{"Concurrent", testClaimConcurrent},
-		{"ExpiredTakenOver", testClaimExpiredTakenOver},
-		{"OnlyOwnerMarks", testClaimOnlyOwnerMarks},
-		{"Release", testClaimRelease},
-		{"DeadLetters", testClaimDeadLetters},
-	}
-	dialects := []struct {
-		name    string
-		backend func(t *testing.T) backend
-	}{
-		{"sqlite", func(*testing.T) backend { return sqliteBackend }},
-		{"postgres", func(t *testing.T) backend { return postgresBackend(t) }},
-	}
-	for _, d := range dialects {
-		t.Run(d.name, func(t *testing.T) {
-			b := d.backend(t)
-			for _, tt := range tests {
-				t.Run(tt.name, func(t *testing.T) {
-					t.Parallel()
-					tt.run(t, b)
-				})
-			}
-		})
-	}
-}
-
 // enqueueN writes n channel messages created at created, all due by then,
 // the i-th at created-(n-i) ms (so the oldest-first order is the ID order).
 func enqueueN(t *testing.T, s *Store, n int, created time.Time) []int64 {

@@ -12,37 +12,6 @@ import (
 	"github.com/reportbot/reportbot/cases"
 )
 
-// TestConformanceDeadlines runs the deadline worker's store tests on every
-// dialect, as TestConformance does.
-func TestConformanceDeadlines(t *testing.T) {
-	tests := []struct {
-		name string
-		run  func(t *testing.T, b backend)
-	}{
-		{"DeadlineFieldsRoundTrip", testDeadlineFieldsRoundTrip},
-		{"CasesDue", testCasesDue},
-		{"CasesDueUsesIndex", testCasesDueUsesIndex},
-	}
-	dialects := []struct {
-		name    string
-		backend func(t *testing.T) backend
-	}{
-		{"sqlite", func(*testing.T) backend { return sqliteBackend }},
-		{"postgres", func(t *testing.T) backend { return postgresBackend(t) }},
-	}
-	for _, d := range dialects {
-		t.Run(d.name, func(t *testing.T) {
-			b := d.backend(t)
-			for _, tt := range tests {
-				t.Run(tt.name, func(t *testing.T) {
-					t.Parallel()
-					tt.run(t, b)
-				})
-			}
-		})
-	}
-}
-
 func testDeadlineFieldsRoundTrip(t *testing.T, b backend) {
 	s := b.open(t)
 	p := seedPeople(t, s)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -170,15 +171,19 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		platforms, senders = append(platforms, p), append(senders, s)
 	}
 	srv := server.New(server.Config{Addr: cfg.Addr, Store: store, Platforms: platforms, Log: log, Metrics: metrics})
-	// Every message goes out on the first enabled platform (Slack before
-	// Mattermost). With both enabled, a person known only on the other one
-	// is not reached there yet: routing each message by the recipient's
-	// platform is left for later.
+	// With one platform every message goes out on it; with Slack and
+	// Mattermost both enabled, each message goes to the platform of its
+	// channel or of the recipient's linked account (delivery.Router).
+	sender, senderName := senders[0], cfg.platforms()[0]
+	if len(senders) > 1 {
+		sender = &delivery.Router{People: store, Names: cfg.platforms(), Senders: senders}
+		senderName = strings.Join(cfg.platforms(), "+")
+	}
 	// Issue 6 (delivery): the worker claims outbox rows under a lease with
 	// a name of its own (host/pid/random), so several replicas may run; a
 	// message given up on is reported to COMPLIANCE_CHANNEL (when set) and
 	// to every active compliance lead in the directory.
-	worker := &delivery.Worker{Outbox: store, Sender: senders[0], Platform: cfg.platforms()[0],
+	worker := &delivery.Worker{Outbox: store, Sender: sender, Platform: senderName,
 		Now: time.Now, Log: log, Metrics: metrics,
 		DeadLetterChannel: cfg.ComplianceChannel, Compliance: store}
 

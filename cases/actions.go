@@ -114,10 +114,7 @@ func (s *Service) Acknowledge(ctx context.Context, id ID, actor directory.Person
 // the outcome, not the note.
 func (s *Service) Resolve(ctx context.Context, id ID, actor directory.Person, outcome Outcome, note string) (Case, error) {
 	note = CleanText(note)
-	if err := checkNote(note, "resolve", id); err != nil {
-		if fault.Is(err, fault.ReasonRequired) {
-			return Case{}, fault.E(fault.NoteRequired, id.String())
-		}
+	if err := NoteError("resolve", id, note); err != nil {
 		return Case{}, err
 	}
 	return s.run(ctx, id, actor, change{
@@ -138,7 +135,7 @@ func (s *Service) Resolve(ctx context.Context, id ID, actor directory.Person, ou
 // Reassign gives the case to someone else, with a reason.
 func (s *Service) Reassign(ctx context.Context, id ID, actor, to directory.Person, reason string) (Case, error) {
 	reason = CleanText(reason)
-	if err := checkNote(reason, "reassign", id); err != nil {
+	if err := NoteError("reassign", id, reason); err != nil {
 		return Case{}, err
 	}
 	return s.run(ctx, id, actor, change{
@@ -160,7 +157,7 @@ func (s *Service) Reassign(ctx context.Context, id ID, actor, to directory.Perso
 // Escalate sends the case one level up from its assignee, or to compliance.
 func (s *Service) Escalate(ctx context.Context, id ID, actor directory.Person, reason string) (Case, error) {
 	reason = CleanText(reason)
-	if err := checkNote(reason, "escalate", id); err != nil {
+	if err := NoteError("escalate", id, reason); err != nil {
 		return Case{}, err
 	}
 	return s.run(ctx, id, actor, change{
@@ -231,7 +228,7 @@ func (s *Service) Withdraw(ctx context.Context, id ID, actor directory.Person) (
 // Reopen lets compliance reopen a resolved or withdrawn case.
 func (s *Service) Reopen(ctx context.Context, id ID, actor directory.Person, reason string) (Case, error) {
 	reason = CleanText(reason)
-	if err := checkNote(reason, "reopen", id); err != nil {
+	if err := NoteError("reopen", id, reason); err != nil {
 		return Case{}, err
 	}
 	return s.run(ctx, id, actor, change{
@@ -252,9 +249,15 @@ func (s *Service) Reopen(ctx context.Context, id ID, actor directory.Person, rea
 	})
 }
 
-func checkNote(text, verb string, id ID) error {
-	if text == "" {
-		return fault.E(fault.ReasonRequired, verb, id.String())
+// NoteError says what is wrong with the cleaned note or reason typed to
+// take action on case id — missing, or too long — or nil. The Service checks
+// every move with it; forms use it to show the problem under the field.
+func NoteError(action string, id ID, text string) error {
+	switch {
+	case text == "" && action == "resolve":
+		return fault.E(fault.NoteRequired, id.String())
+	case text == "":
+		return fault.E(fault.ReasonRequired, action, id.String())
 	}
 	if n := utf8.RuneCountInString(text); n > MaxNote {
 		return fault.E(fault.NoteTooLong, MaxNote, n)

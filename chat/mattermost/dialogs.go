@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/reportbot/reportbot/cases"
+	"github.com/reportbot/reportbot/chat/chatkit"
 	"github.com/reportbot/reportbot/commands"
 	"github.com/reportbot/reportbot/directory"
 	"github.com/reportbot/reportbot/fault"
@@ -142,37 +142,14 @@ func (a *Adapter) submitPress(ctx context.Context, person directory.Person, acti
 		if err != nil {
 			return map[string]string{"to": otherPersonSentence(err)}, ""
 		}
-		if msg := a.reassignProblem(ctx, id, to); msg != "" {
+		if msg := chatkit.ReassignProblem(ctx, a.cases, id, to); msg != "" {
 			return map[string]string{"to": msg}, ""
 		}
 		act.To = &to
 	}
 	act.Text = cases.CleanText(field(textField))
-	switch n := utf8.RuneCountInString(act.Text); {
-	case n == 0 && action == "resolve":
-		return map[string]string{textField: fault.E(fault.NoteRequired, id.String()).Sentence()}, ""
-	case n == 0:
-		return map[string]string{textField: fault.E(fault.ReasonRequired, action, id.String()).Sentence()}, ""
-	case n > cases.MaxNote:
-		return map[string]string{textField: fault.E(fault.NoteTooLong, cases.MaxNote, n).Sentence()}, ""
+	if err := cases.NoteError(action, id, act.Text); err != nil {
+		return map[string]string{textField: fault.Sentence(err)}, ""
 	}
 	return nil, a.handler.Press(ctx, person, id, act).Text
-}
-
-// reassignProblem says what is wrong with giving a case to someone, so that
-// it shows under the field; the service checks the same again.
-func (a *Adapter) reassignProblem(ctx context.Context, id cases.ID, to directory.Person) string {
-	if !to.Active {
-		return fault.E(fault.PersonInactive, to.Email).Sentence()
-	}
-	c, err := a.cases.Case(ctx, id)
-	switch {
-	case err != nil:
-		return "" // the handler will say
-	case c.AssigneeID == to.ID:
-		return fault.E(fault.SameAssignee, id.String(), to.Name).Sentence()
-	case c.SubjectID == to.ID:
-		return fault.E(fault.SelfAssign).Sentence()
-	}
-	return ""
 }

@@ -65,7 +65,7 @@ func (r *lineReader) next() (line []byte, tooLong int, err error) {
 		r.number++
 		eol := eolLen(chunk)
 		switch {
-		case over && blankSoFar:
+		case over && blankSoFar, !over && total-eol > r.max && blank(line):
 			return r.acc[:0], 0, nil
 		case over || total-eol > r.max:
 			return nil, total - eol, nil

@@ -79,6 +79,10 @@ type Category struct {
 	// Evidence holds the words that led to the category, as found in the
 	// description (after redaction).
 	Evidence []string `json:"evidence,omitempty"`
+	// Named is true when the reporter chose this category on the report
+	// form. A named category comes first: the reporter saw the posting,
+	// the classifier only reads their description of it.
+	Named bool `json:"named,omitempty"`
 }
 
 // Case is one report and everything done about it.

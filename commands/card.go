@@ -27,7 +27,7 @@ func CaseCard(c cases.Case, person func(int64) directory.Person) chat.Card {
 		if i > 0 {
 			label = "Also"
 		}
-		add(label, fmt.Sprintf("§%s — %s%s", cat.ID, cat.Title, matched(cat.Evidence)))
+		add(label, categoryText(cat, "the reporter"))
 	}
 	add("Link", c.Link)
 	add("Reporter", reporter.Display())

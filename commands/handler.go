@@ -63,7 +63,7 @@ func (h *Handler) Command(ctx context.Context, actor directory.Person, text stri
 	rest = strings.TrimSpace(rest)
 	switch strings.ToLower(word) {
 	case "":
-		return chat.Reply{Text: "Tell me what you saw: a link, a description, or both.", Form: ReportForm("", "", "")}
+		return chat.Reply{Text: "Tell me what you saw: a link, a description, or both.", Form: h.ReportForm("", "", "")}
 	case "help":
 		return chat.Reply{Text: Help()}
 	case "mine":

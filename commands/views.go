@@ -129,7 +129,7 @@ func CaseText(c cases.Case, events []cases.Event, related []cases.Case, name fun
 		if i > 0 {
 			label = "Also"
 		}
-		fmt.Fprintf(&b, "%s: §%s — %s%s\n", label, cat.ID, cat.Title, matched(cat.Evidence))
+		fmt.Fprintf(&b, "%s: %s\n", label, categoryText(cat, "the reporter"))
 	}
 	if len(c.Categories) == 0 {
 		fmt.Fprintf(&b, "Category: %s\n", category(c))

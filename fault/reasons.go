@@ -42,6 +42,8 @@ const (
 	DelegateSelf  Reason = "delegate_self"
 	DelegatorOnly Reason = "delegator_only"
 	NoDelegation  Reason = "no_delegation"
+	// The report form's "category, if you know it".
+	BadCategory Reason = "bad_category"
 )
 
 type info struct {
@@ -119,6 +121,8 @@ func catalogue(r Reason) info {
 		return info{Forbidden, "Delegation is for supervisors and compliance leads, and nobody reports to you in the directory, so nothing was changed."}
 	case NoDelegation:
 		return info{Conflict, "You have no delegate at the moment, so nothing was changed."}
+	case BadCategory:
+		return info{Invalid, "%q isn't one of the directive's paragraphs (such as 4-2.f or 4-4.j.i), so nothing was filed."}
 	default: // InternalError and anything unknown
 		return info{Internal, "Something went wrong on our side and nothing was changed. Please try again in a minute, and tell your administrator if it keeps happening."}
 	}

@@ -197,6 +197,9 @@ func TestReportDialogSubmission(t *testing.T) {
 	// A person concerned who is not in the directory, under that field.
 	errs = dialogErrors(t, w.submit(ana, "report", state, map[string]any{"description": desc, "subject": stranger}))
 	contains(t, errs.Errors["subject"], "That person isn't in the directory")
+	// A category that is not one of the dialog's options (forged), under that field.
+	errs = dialogErrors(t, w.submit(ana, "report", state, map[string]any{"description": desc, "category": "4-9.z"}))
+	contains(t, errs.Errors["category"], `"4-9.z" isn't one of the directive's paragraphs`)
 	if _, err := w.store.Case(context.Background(), 1); err == nil {
 		t.Fatal("a refused form filed a case")
 	}
@@ -204,7 +207,7 @@ func TestReportDialogSubmission(t *testing.T) {
 
 	// A good form: the dialog closes, the case names David, Ana gets a DM.
 	rec := w.submit(ana, "report", state, map[string]any{
-		"link": "https://example.com/p/2", "description": desc, "subject": david, "category": "4-2.f",
+		"link": "https://example.com/p/2", "description": desc, "subject": david, "category": "4-4.i",
 	})
 	if rec.Code != http.StatusOK || rec.Body.Len() != 0 {
 		t.Fatalf("%d %s", rec.Code, rec.Body)
@@ -213,6 +216,9 @@ func TestReportDialogSubmission(t *testing.T) {
 	davidP, _ := w.store.PersonByEmail(context.Background(), "david.cho@example.gov")
 	if c.SubjectID != davidP.ID || c.Link != "https://example.com/p/2" {
 		t.Errorf("case %+v", c)
+	}
+	if c.TopCategory() != "4-4.i" || !c.Categories[0].Named {
+		t.Errorf("the reporter's category is not first: %+v", c.Categories)
 	}
 	posts := only(w.api.take(), "POST /posts")
 	if len(posts) != 1 || posts[0].post(t).ChannelId != dmOf(ana) {

@@ -95,8 +95,7 @@ func (a *Adapter) submit(ctx context.Context, req model.SubmitDialogRequest) (mo
 
 type fieldFunc func(name string) string
 
-// submitReport files the report form. The category a person may pick is
-// not used: the classifier decides, as on Slack.
+// submitReport files the report form; a mistake is shown under its field.
 func (a *Adapter) submitReport(ctx context.Context, person directory.Person, field fieldFunc) (map[string]string, string) {
 	var subject *directory.Person
 	if uid := strings.TrimSpace(field("subject")); uid != "" {
@@ -106,7 +105,10 @@ func (a *Adapter) submitReport(ctx context.Context, person directory.Person, fie
 		}
 		subject = &p
 	}
-	reply, err := a.handler.FileReport(ctx, person, strings.TrimSpace(field("link")), field("description"), subject, nil)
+	reply, err := a.handler.FileForm(ctx, person, commands.FormReport{
+		Link: strings.TrimSpace(field("link")), Description: field("description"),
+		Subject: subject, Category: field("category"),
+	})
 	if err != nil {
 		name := "description"
 		switch fault.ReasonOf(err) {
@@ -114,6 +116,8 @@ func (a *Adapter) submitReport(ctx context.Context, person directory.Person, fie
 			name = "link"
 		case fault.PersonNotFound, fault.PersonInactive, fault.SelfAssign:
 			name = "subject"
+		case fault.BadCategory:
+			name = "category"
 		}
 		return map[string]string{name: fault.Sentence(err)}, ""
 	}

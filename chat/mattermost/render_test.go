@@ -124,7 +124,7 @@ func roundTrip(t testing.TB, v map[string]any) map[string]any {
 
 func TestGoldenDialogs(t *testing.T) {
 	forms := map[string]*chat.Form{
-		"report":   commands.ReportForm("https://example.com/p/1", "Look at <this> & that", david),
+		"report":   commands.NewReportForm("https://example.com/p/1", "Look at <this> & that", david, sharedClassifier(t).Categories()),
 		"resolve":  commands.ResolveForm(7),
 		"reassign": commands.ReassignForm(7),
 		"escalate": reasonForm("escalate", 7),
@@ -219,7 +219,7 @@ func TestLongTextStaysWithinLimits(t *testing.T) {
 			t.Errorf("field %s has %d characters", f.Title, n)
 		}
 	}
-	f := commands.ReportForm(strings.Repeat("h", 500), strings.Repeat("é", 5000), "")
+	f := commands.NewReportForm(strings.Repeat("h", 500), strings.Repeat("é", 5000), "", nil)
 	d := Dialog(f, "s")
 	if err := d.IsValid(); err != nil {
 		t.Fatal(err)

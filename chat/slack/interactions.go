@@ -155,8 +155,7 @@ func (a *Adapter) viewSubmission(ctx context.Context, w http.ResponseWriter, ic 
 
 type fieldFunc func(name string) slackapi.BlockAction
 
-// submitReport files the report form. The category a person may pick is
-// not used yet: the classifier decides (see the adapter's notes).
+// submitReport files the report form; a mistake is shown under its field.
 func (a *Adapter) submitReport(ctx context.Context, person directory.Person, field fieldFunc) (map[string]string, string) {
 	var subject *directory.Person
 	if uid := field("subject").SelectedUser; uid != "" {
@@ -166,7 +165,10 @@ func (a *Adapter) submitReport(ctx context.Context, person directory.Person, fie
 		}
 		subject = &p
 	}
-	reply, err := a.handler.FileReport(ctx, person, strings.TrimSpace(field("link").Value), field("description").Value, subject, nil)
+	reply, err := a.handler.FileForm(ctx, person, commands.FormReport{
+		Link: strings.TrimSpace(field("link").Value), Description: field("description").Value,
+		Subject: subject, Category: field("category").SelectedOption.Value,
+	})
 	if err != nil {
 		name := "description"
 		switch fault.ReasonOf(err) {
@@ -174,6 +176,8 @@ func (a *Adapter) submitReport(ctx context.Context, person directory.Person, fie
 			name = "link"
 		case fault.PersonNotFound, fault.PersonInactive, fault.SelfAssign:
 			name = "subject"
+		case fault.BadCategory:
+			name = "category"
 		}
 		return map[string]string{name: fault.Sentence(err)}, ""
 	}
@@ -263,7 +267,7 @@ func (a *Adapter) messageAction(ctx context.Context, ic slackapi.InteractionCall
 	if author == user {
 		author = "" // reporting your own message names nobody
 	}
-	if err := a.openForm(ctx, ic.TriggerID, commands.ReportForm(link, clip(text, maxInput), author)); err != nil {
+	if err := a.openForm(ctx, ic.TriggerID, a.handler.ReportForm(link, clip(text, maxInput), author)); err != nil {
 		tell(formFailed(""))
 	}
 }

@@ -52,6 +52,11 @@ func TestReportFormSubmission(t *testing.T) {
 		"description": desc, "subject": {"type": "users_select", "selected_user": "U0NOBODY"},
 	}))
 	contains(t, errs["subject"], "That person isn't in the directory")
+	// A category that is not one of the modal's options (forged), under that field.
+	errs = viewErrorsOf(t, w.submit("U0ANA", "report", "", map[string]map[string]any{
+		"description": desc, "category": {"type": "static_select", "selected_option": map[string]any{"value": "4-9.z"}},
+	}))
+	contains(t, errs["category"], `"4-9.z" isn't one of the directive's paragraphs`)
 	if _, err := w.store.Case(context.Background(), 1); err == nil {
 		t.Fatal("a refused form filed a case")
 	}
@@ -61,7 +66,7 @@ func TestReportFormSubmission(t *testing.T) {
 	rec := w.submit("U0ANA", "report", "", map[string]map[string]any{
 		"link": {"type": "plain_text_input", "value": "https://example.com/p/2"}, "description": desc,
 		"subject":  {"type": "users_select", "selected_user": "U0DAVID"},
-		"category": {"type": "static_select", "selected_option": map[string]any{"value": "4-2.f"}},
+		"category": {"type": "static_select", "selected_option": map[string]any{"value": "4-4.i"}},
 	})
 	if rec.Code != http.StatusOK || rec.Body.Len() != 0 {
 		t.Fatalf("%d %s", rec.Code, rec.Body)
@@ -70,6 +75,9 @@ func TestReportFormSubmission(t *testing.T) {
 	david, _ := w.store.PersonByEmail(context.Background(), "david.cho@example.gov")
 	if c.SubjectID != david.ID || c.Link != "https://example.com/p/2" {
 		t.Errorf("case %+v", c)
+	}
+	if c.TopCategory() != "4-4.i" || !c.Categories[0].Named {
+		t.Errorf("the reporter's category is not first: %+v", c.Categories)
 	}
 	posts := only(w.api.take(), "chat.postMessage")
 	if len(posts) != 1 || posts[0].Arg("channel") != "D0ANA" {

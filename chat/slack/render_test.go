@@ -92,7 +92,7 @@ func TestGoldenCards(t *testing.T) {
 
 func TestGoldenModals(t *testing.T) {
 	forms := map[string]*chat.Form{
-		"report":   commands.ReportForm("https://example.slack.com/archives/C1/p1", "Look at <this> & that", "U0DAVID"),
+		"report":   commands.NewReportForm("https://example.slack.com/archives/C1/p1", "Look at <this> & that", "U0DAVID", sharedClassifier(t).Categories()),
 		"resolve":  commands.ResolveForm(7),
 		"reassign": commands.ReassignForm(7),
 		"escalate": reasonForm("escalate", 7),
@@ -211,7 +211,7 @@ func TestLongTextStaysWithinLimits(t *testing.T) {
 			}
 		}
 	}
-	f := commands.ReportForm("", strings.Repeat("x", 5000), "")
+	f := commands.NewReportForm("", strings.Repeat("x", 5000), "", nil)
 	v := ModalView(f)
 	in := v.Blocks.BlockSet[1].(*slackapi.InputBlock).Element.(*slackapi.PlainTextInputBlockElement)
 	if len([]rune(in.InitialValue)) > maxInput {

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -9,9 +10,17 @@ import (
 	"github.com/reportbot/reportbot/directory"
 )
 
-// CaseCard is the card the assignee sees, rebuilt from the case whenever it
-// changes. Buttons are offered only while the case is open to them.
-func CaseCard(c cases.Case, person func(int64) directory.Person) chat.Card {
+// Card is case c's card as viewer sees it, rebuilt whenever the case
+// changes: with buttons only while the case is open and viewer may act on
+// it (after a reassignment or escalation the earlier assignee's card says
+// who has the case now instead).
+func (h *Handler) Card(ctx context.Context, c cases.Case, viewer directory.Person, person func(int64) directory.Person) chat.Card {
+	return CaseCard(c, person, h.cases.MayHandle(ctx, viewer, c))
+}
+
+// CaseCard is the card of a case; mayAct says whether its reader may act on
+// it, and so whether it has buttons.
+func CaseCard(c cases.Case, person func(int64) directory.Person, mayAct bool) chat.Card {
 	reporter := person(c.ReporterID)
 	card := chat.Card{Title: fmt.Sprintf("%s — report under IHSC Directive 01-22 §4-7 (%s)", c.ID, c.Status)}
 	add := func(label, value string) {
@@ -42,6 +51,12 @@ func CaseCard(c cases.Case, person func(int64) directory.Person) chat.Card {
 	case cases.StatusAcknowledged:
 		add("Resolve by", stamp(c.ResolveDueAt))
 		card.Buttons = caseButtons()[1:]
+	}
+	if !mayAct && card.Buttons != nil {
+		card.Buttons = nil
+		add("Now with", person(c.AssigneeID).Display())
+	}
+	switch c.Status {
 	case cases.StatusResolved:
 		add("Outcome", cases.OutcomeText(c.Outcome))
 	case cases.StatusWithdrawn:

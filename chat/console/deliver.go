@@ -7,7 +7,6 @@ import (
 
 	"github.com/reportbot/reportbot/cases"
 	"github.com/reportbot/reportbot/chat"
-	"github.com/reportbot/reportbot/commands"
 	"github.com/reportbot/reportbot/directory"
 )
 
@@ -43,13 +42,14 @@ func (c *Console) render(ctx context.Context, m cases.Message) string {
 	if err != nil {
 		return m.Text
 	}
-	card := commands.CaseCard(cs, func(id int64) directory.Person {
+	person := func(id int64) directory.Person {
 		p, err := c.people.Person(ctx, id)
 		if err != nil {
 			return directory.Person{ID: id, Name: fmt.Sprintf("person #%d", id)}
 		}
 		return p
-	})
+	}
+	card := c.handler.Card(ctx, cs, person(m.RecipientID), person)
 	return m.Text + "\n" + cardText(card, cs.ID)
 }
 

@@ -95,15 +95,15 @@ func (a *Adapter) rebuilt(ctx context.Context, id cases.ID, recipient directory.
 		a.log.Warn("mattermost: case not read to rebuild its card", "case", id.String(), "err", err)
 		return nil, false
 	}
-	return a.cardPost(ctx, statusLine(c), c, recipient.ID), true
+	return a.cardPost(ctx, statusLine(c), c, recipient), true
 }
 
 // cardPost is the card of case c for a recipient, with the lead sentence.
-func (a *Adapter) cardPost(ctx context.Context, lead string, c cases.Case, recipient int64) *model.Post {
-	card := commands.CaseCard(c, a.personOrPlaceholder(ctx))
+func (a *Adapter) cardPost(ctx context.Context, lead string, c cases.Case, recipient directory.Person) *model.Post {
+	card := a.handler.Card(ctx, c, recipient, a.personOrPlaceholder(ctx))
 	ref := c.ID.String()
 	att := CardAttachment(card, c.Status, c.Link, a.publicURL+ActionPath, func(action string) map[string]any {
-		return a.sign.buttonContext(ref, action, recipient)
+		return a.sign.buttonContext(ref, action, recipient.ID)
 	})
 	return cardPost(lead, att)
 }

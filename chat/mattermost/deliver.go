@@ -145,7 +145,7 @@ func (a *Adapter) Deliver(ctx context.Context, m cases.Message) error {
 	if err != nil {
 		return err
 	}
-	post := a.cardPost(ctx, m.Text, c, p.ID)
+	post := a.cardPost(ctx, m.Text, c, p)
 	key := chatkit.CardKey{Case: c.ID, Person: p.ID}
 	if ref, ok := a.cards.Get(ctx, key); ok && m.Kind == cases.MsgCaseUpdate {
 		post.Id, post.ChannelId = ref.MessageID, ref.Channel

@@ -79,7 +79,11 @@ func sampleCase(status cases.Status) cases.Case {
 var testSigner = signer{key: []byte(actionSecret)}
 
 func sampleAttachment(c cases.Case) *model.MessageAttachment {
-	card := commands.CaseCard(c, samplePerson)
+	return sampleAttachmentFor(c, true)
+}
+
+func sampleAttachmentFor(c cases.Case, mayAct bool) *model.MessageAttachment {
+	card := commands.CaseCard(c, samplePerson, mayAct)
 	return CardAttachment(card, c.Status, c.Link, publicURL+ActionPath, func(action string) map[string]any {
 		return testSigner.buttonContext(c.ID.String(), action, c.AssigneeID)
 	})
@@ -106,6 +110,18 @@ func TestGoldenCards(t *testing.T) {
 			}
 		})
 	}
+	// After a reassignment or escalation, the earlier assignee's card.
+	t.Run("moved", func(t *testing.T) {
+		att := sampleAttachmentFor(sampleCase(cases.StatusOpen), false)
+		golden(t, "card_moved", att)
+		var fields []string
+		for _, f := range att.Fields {
+			fields = append(fields, f.Title)
+		}
+		if len(att.Actions) > 0 || !strings.Contains(strings.Join(fields, ","), "Now with") {
+			t.Errorf("moved card: %d buttons, fields %v", len(att.Actions), fields)
+		}
+	})
 }
 
 // roundTrip is a context as it comes back from the server: through JSON.
@@ -177,7 +193,7 @@ func TestNoPingInjection(t *testing.T) {
 	c.Link = "https://www.tiktok.com/@someone/video/1?`x`"
 	c.RoutingReasons = []string{evil}
 	people := map[int64]directory.Person{1: {ID: 1, Name: "@channel", Email: "a@example.gov"}, 2: samplePeople[2], 4: samplePeople[4]}
-	card := commands.CaseCard(c, func(id int64) directory.Person { return people[id] })
+	card := commands.CaseCard(c, func(id int64) directory.Person { return people[id] }, true)
 	att := CardAttachment(card, c.Status, c.Link, publicURL+ActionPath, func(string) map[string]any { return nil })
 	for _, f := range att.Fields {
 		if f.Title != "Link" {

@@ -12,7 +12,6 @@ import (
 	"github.com/reportbot/reportbot/cases"
 	"github.com/reportbot/reportbot/chat"
 	"github.com/reportbot/reportbot/chat/chatkit"
-	"github.com/reportbot/reportbot/commands"
 	"github.com/reportbot/reportbot/delivery"
 	"github.com/reportbot/reportbot/directory"
 	"github.com/reportbot/reportbot/fault"
@@ -87,7 +86,7 @@ func (a *Adapter) Deliver(ctx context.Context, m cases.Message) error {
 	if err != nil {
 		return err
 	}
-	card := commands.CaseCard(c, a.personOrPlaceholder(ctx))
+	card := a.handler.Card(ctx, c, p, a.personOrPlaceholder(ctx))
 	opts := cardOptions(m.Text, card, c.ID.String())
 	key := chatkit.CardKey{Case: c.ID, Person: p.ID}
 	if ref, ok := a.cards.Get(ctx, key); ok && m.Kind == cases.MsgCaseUpdate {

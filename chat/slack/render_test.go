@@ -80,7 +80,7 @@ func TestGoldenCards(t *testing.T) {
 	for _, status := range []cases.Status{cases.StatusOpen, cases.StatusAcknowledged, cases.StatusResolved} {
 		t.Run(string(status), func(t *testing.T) {
 			c := sampleCase(status)
-			blocks := CardBlocks(commands.CaseCard(c, samplePerson), c.ID.String())
+			blocks := CardBlocks(commands.CaseCard(c, samplePerson, true), c.ID.String())
 			golden(t, "card_"+string(status), blocks)
 			hasActions := strings.Contains(mustJSON(t, blocks), `"type":"actions"`)
 			if hasActions != (status != cases.StatusResolved) {
@@ -88,6 +88,16 @@ func TestGoldenCards(t *testing.T) {
 			}
 		})
 	}
+	// After a reassignment or escalation, the earlier assignee's card.
+	t.Run("moved", func(t *testing.T) {
+		c := sampleCase(cases.StatusOpen)
+		blocks := CardBlocks(commands.CaseCard(c, samplePerson, false), c.ID.String())
+		golden(t, "card_moved", blocks)
+		js := mustJSON(t, blocks)
+		if strings.Contains(js, `"type":"actions"`) || !strings.Contains(js, "Now with") {
+			t.Errorf("moved card: %s", js)
+		}
+	})
 }
 
 func TestGoldenModals(t *testing.T) {
@@ -147,7 +157,7 @@ func TestNoPingInjection(t *testing.T) {
 	c.Link = "https://example.com/?q=<!everyone>"
 	c.RoutingReasons = []string{evil}
 	people := map[int64]directory.Person{1: {ID: 1, Name: "<!channel>", Email: "a@example.gov"}, 2: samplePeople[2], 4: samplePeople[4]}
-	card := commands.CaseCard(c, func(id int64) directory.Person { return people[id] })
+	card := commands.CaseCard(c, func(id int64) directory.Person { return people[id] }, true)
 	out := []string{mustJSON(t, CardBlocks(card, "CASE-7")), CardText(evil, card)}
 	eph, err := Ephemeral(chat.Reply{Text: "What they saw: " + evil + "\nline two " + evil})
 	if err != nil {
@@ -196,7 +206,7 @@ func mustJSONRaw(t testing.TB, v any) string {
 func TestLongTextStaysWithinLimits(t *testing.T) {
 	c := sampleCase(cases.StatusOpen)
 	c.Description = strings.Repeat("&<>", 1500) // 4,500 characters, 18,000 escaped
-	blocks := CardBlocks(commands.CaseCard(c, samplePerson), "CASE-7")
+	blocks := CardBlocks(commands.CaseCard(c, samplePerson, true), "CASE-7")
 	for _, b := range blocks {
 		s, ok := b.(*slackapi.SectionBlock)
 		if !ok {

@@ -22,6 +22,9 @@ const (
 	MsgCompliance MessageKind = "compliance"
 	// MsgReminder nudges an assignee about a case that waits on them.
 	MsgReminder MessageKind = "reminder"
+	// MsgDelegation tells a person they were named someone's delegate, or
+	// that the delegation ended. It belongs to no case.
+	MsgDelegation MessageKind = "delegation"
 )
 
 // DeliveryStatus is where an outbox message stands.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/reportbot/reportbot/cases"
 	"github.com/reportbot/reportbot/directory"
 	"github.com/reportbot/reportbot/fault"
 	"github.com/reportbot/reportbot/routing"
@@ -18,10 +19,6 @@ const maxDelegationDays = 366
 // "/report delegate off". Dates are ISO dates only; the delegation lasts to
 // the end of that day in the routing rules' time zone (UTC by default).
 func (h *Handler) delegate(ctx context.Context, actor directory.Person, rest string, mentions MentionResolver) (string, error) {
-	store, ok := h.store.(routing.DelegationStore)
-	if !ok {
-		return "", fault.Wrap(fmt.Errorf("commands: the store keeps no delegations"), fault.InternalError)
-	}
 	args := strings.Fields(rest)
 	off := len(args) == 1 && strings.EqualFold(args[0], "off")
 	if !off && (len(args) != 3 || !strings.EqualFold(args[1], "until")) {
@@ -32,11 +29,22 @@ func (h *Handler) delegate(ctx context.Context, actor directory.Person, rest str
 	}
 	now := h.now().UTC().Truncate(time.Millisecond)
 	if off {
-		had, err := store.ClearDelegation(ctx, actor.ID)
-		if err != nil {
+		had := false
+		err := h.inDelegationTx(ctx, func(store routing.DelegationStore, tell func(int64, string) error) error {
+			d, active, err := store.Delegation(ctx, actor.ID, now)
+			if err != nil {
+				return err
+			}
+			if _, err := store.ClearDelegation(ctx, actor.ID); err != nil || !active {
+				return err // an expired delegation is removed all the same
+			}
+			had = true
+			return tell(d.DelegateID, fmt.Sprintf("%s is back: your delegation for them has ended, and their new cases go to them again.", actor.Name))
+		})
+		switch {
+		case err != nil:
 			return "", err
-		}
-		if !had {
+		case !had:
 			return "", fault.E(fault.NoDelegation)
 		}
 		return "Welcome back: your delegation has ended, and new cases come to you again.", nil
@@ -63,13 +71,37 @@ func (h *Handler) delegate(ctx context.Context, actor directory.Person, rest str
 	if until.After(now.AddDate(0, 0, maxDelegationDays)) {
 		return "", fault.E(fault.DateTooFar, maxDelegationDays)
 	}
-	err = store.SetDelegation(ctx, routing.Delegation{PersonID: actor.ID, DelegateID: to.ID, Until: until, CreatedAt: now})
+	err = h.inDelegationTx(ctx, func(store routing.DelegationStore, tell func(int64, string) error) error {
+		if err := store.SetDelegation(ctx, routing.Delegation{PersonID: actor.ID, DelegateID: to.ID, Until: until, CreatedAt: now}); err != nil {
+			return err
+		}
+		return tell(to.ID, fmt.Sprintf("%s named you their delegate until the end of %s (%s): new cases routed to them come to you instead, "+
+			"and so do escalations and reminders that would reach them. Cases already with them stay with them.",
+			actor.Name, day.Format(time.DateOnly), loc))
+	})
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("Until the end of %s (%s), new cases routed to you go to %s instead, and so do escalations that reach you. "+
+	return fmt.Sprintf("Until the end of %s (%s), new cases routed to you go to %s instead, and so do escalations that reach you; %s has been told. "+
 		"Cases already with you stay with you; reassign any that can't wait. Type /report delegate off when you are back.",
-		day.Format(time.DateOnly), loc, to.Name), nil
+		day.Format(time.DateOnly), loc, to.Name, to.Name), nil
+}
+
+// inDelegationTx changes delegations in one transaction with the messages
+// that tell the delegate (tell enqueues one), so that a delegate is never
+// named without being told.
+func (h *Handler) inDelegationTx(ctx context.Context, fn func(routing.DelegationStore, func(int64, string) error) error) error {
+	now := h.now().UTC().Truncate(time.Millisecond)
+	return h.store.InTx(ctx, func(tx cases.Tx) error {
+		store, ok := tx.(routing.DelegationStore)
+		if !ok {
+			return fault.Wrap(fmt.Errorf("commands: the store keeps no delegations"), fault.InternalError)
+		}
+		tell := func(to int64, text string) error {
+			return tx.Enqueue(ctx, &cases.Message{Kind: cases.MsgDelegation, RecipientID: to, Text: text, CreatedAt: now})
+		}
+		return fn(store, tell)
+	})
 }
 
 // mayDelegate: supervisors (someone active reports to them) and compliance

@@ -21,7 +21,13 @@ func TestDelegate(t *testing.T) {
 
 func testDelegateHappyPath(t *testing.T, w *world) {
 	contains(t, w.command(ben, "delegate @"+kofi+" until 2026-12-24"),
-		"Until the end of 2026-12-24 (UTC), new cases routed to you go to Kofi Asante")
+		"Until the end of 2026-12-24 (UTC), new cases routed to you go to Kofi Asante", "Kofi Asante has been told")
+	// Kofi is told, through the outbox.
+	told := w.delegationNotices()
+	if len(told) != 1 || told[0].RecipientID != w.person(kofi).ID {
+		t.Fatalf("delegate notices %+v", told)
+	}
+	contains(t, told[0].Text, "Ben Okafor named you their delegate until the end of 2026-12-24 (UTC)")
 	// Ana's report goes to Kofi, with the reason.
 	contains(t, w.command(ana, "someone posted a picture of a detainee on facebook"), "Your report is CASE-1", "Kofi Asante")
 	c := w.get(1)
@@ -34,6 +40,10 @@ func testDelegateHappyPath(t *testing.T, w *world) {
 
 	// Back early: new cases come to Ben again.
 	contains(t, w.command(ben, "delegate off"), "your delegation has ended")
+	if told := w.delegationNotices(); len(told) != 2 || told[1].RecipientID != w.person(kofi).ID ||
+		!strings.Contains(told[1].Text, "Ben Okafor is back") {
+		t.Fatalf("delegate notices %+v", told)
+	}
 	w.command(david, "someone posted a picture of a detainee on facebook")
 	if c := w.get(2); c.AssigneeID != w.person(ben).ID {
 		t.Fatalf("after off: assignee %d, want Ben", c.AssigneeID)
@@ -49,6 +59,11 @@ func testDelegateHappyPath(t *testing.T, w *world) {
 	w.command(ana, "someone posted a picture of a detainee on facebook")
 	if c := w.get(4); c.AssigneeID != w.person(ben).ID {
 		t.Fatalf("expired: assignee %d, want Ben", c.AssigneeID)
+	}
+
+	contains(t, w.command(ben, "delegate off"), "You have no delegate at the moment")
+	if told := w.delegationNotices(); len(told) != 3 {
+		t.Fatalf("an ended delegation told the delegate again: %+v", told)
 	}
 
 	// Compliance leads may delegate too (Carla has reports anyway; Kofi has none).
@@ -149,4 +164,20 @@ categories:
 			t.Errorf("CASE-2 owed %+v", m)
 		}
 	}
+}
+
+// delegationNotices are the outbox messages telling delegates, oldest first.
+func (w *world) delegationNotices() []cases.Message {
+	w.t.Helper()
+	due, err := w.store.DueMessages(context.Background(), w.clock.Now().Add(time.Hour), 1000)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	var out []cases.Message
+	for _, m := range due {
+		if m.Kind == cases.MsgDelegation {
+			out = append(out, m)
+		}
+	}
+	return out
 }

@@ -296,6 +296,7 @@ var kindNames = map[cases.MessageKind]string{
 	cases.MsgCaseUpdate:     "an update of the case card",
 	cases.MsgCompliance:     "a notice to compliance",
 	cases.MsgReminder:       "a reminder to the assignee",
+	cases.MsgDelegation:     "a notice to a delegate",
 }
 
 // deadLetters are the notices that tell compliance m was given up on: one

@@ -60,7 +60,8 @@ type Summary struct {
 	ByUnit     map[string]int
 	ByOutcome  map[Outcome]int
 	// Overdue counts open cases past their acknowledgement deadline and
-	// acknowledged cases past their resolution deadline.
+	// acknowledged cases past their resolution deadline, now, whenever they
+	// were filed (Since does not bound it).
 	Overdue int
 	// Medians in seconds, nil when nothing was acknowledged or resolved.
 	MedianSecondsToAcknowledge *int64

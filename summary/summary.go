@@ -163,7 +163,7 @@ func renderText(s cases.Summary) string {
 	for _, r := range rows(s)[1:] {
 		switch r[0] {
 		case "overdue":
-			fmt.Fprintf(&b, "Overdue: %s\n", r[2])
+			fmt.Fprintf(&b, "Overdue now (whenever filed): %s\n", r[2])
 			continue
 		case "median_seconds_to_acknowledge":
 			fmt.Fprintf(&b, "Median time to acknowledge: %s\n", duration(r[2]))

@@ -19,15 +19,21 @@ import (
 // The GROUP BY is in the order of the covering index cases_summary, so SQLite
 // walks the index and never sorts; outcome is grouped as is (NULL is one
 // group) for the same reason.
-const summaryCountsSQL = `SELECT status, top_category, unit, outcome, COUNT(*) AS n,
-	SUM(CASE WHEN (status = ? AND ack_due_at < ?) OR (status = ? AND resolve_due_at < ?)
-		THEN 1 ELSE 0 END) AS overdue
+const summaryCountsSQL = `SELECT status, top_category, unit, outcome, COUNT(*) AS n
 	FROM cases WHERE created_at >= ?
 	GROUP BY status, top_category, unit, outcome`
 
+// summaryOverdueSQL counts the cases overdue now, whenever they were filed:
+// an old case still waiting is the one a compliance lead most needs to see,
+// so the period does not hide it. Each half is a range of one of the
+// deadline indexes (cases_ack_due, cases_resolve_due).
+const summaryOverdueSQL = `SELECT
+	(SELECT COUNT(*) FROM cases WHERE status = ? AND ack_due_at < ?) +
+	(SELECT COUNT(*) FROM cases WHERE status = ? AND resolve_due_at < ?)`
+
 // Summary counts the cases filed since the given time (zero: all), as of now.
-// Overdue counts open cases past their acknowledgement deadline and
-// acknowledged cases past their resolution deadline. The medians are over the
+// Overdue counts, whenever filed, the open cases past their acknowledgement
+// deadline and acknowledged cases past their resolution deadline. The medians are over the
 // cases that have been acknowledged (resolved), in whole seconds rounded to
 // the nearest, the mean of the middle two for an even count.
 //
@@ -54,8 +60,7 @@ func (s *Store) Summary(ctx context.Context, since, now time.Time) (cases.Summar
 	defer func() { _ = tx.Rollback() }() // read-only: nothing to keep
 
 	from, at := sinceMillis(since), now.UnixMilli()
-	rows, err := tx.QueryContext(ctx, s.rebind(summaryCountsSQL),
-		string(cases.StatusOpen), at, string(cases.StatusAcknowledged), at, from)
+	rows, err := tx.QueryContext(ctx, s.rebind(summaryCountsSQL), from)
 	if err != nil {
 		return cases.Summary{}, mapErr(err)
 	}
@@ -63,12 +68,11 @@ func (s *Store) Summary(ctx context.Context, since, now time.Time) (cases.Summar
 	for rows.Next() {
 		var status, category, unit string
 		var outcome sql.NullString
-		var n, overdue int64
-		if err := rows.Scan(&status, &category, &unit, &outcome, &n, &overdue); err != nil {
+		var n int64
+		if err := rows.Scan(&status, &category, &unit, &outcome, &n); err != nil {
 			return cases.Summary{}, mapErr(err)
 		}
 		sum.Total += int(n)
-		sum.Overdue += int(overdue)
 		sum.ByStatus[cases.Status(status)] += int(n)
 		sum.ByCategory[category] += int(n)
 		sum.ByUnit[unit] += int(n)
@@ -80,6 +84,12 @@ func (s *Store) Summary(ctx context.Context, since, now time.Time) (cases.Summar
 		return cases.Summary{}, mapErr(err)
 	}
 	rows.Close() // before the next query: a PostgreSQL connection runs one at a time
+
+	err = tx.QueryRowxContext(ctx, s.rebind(summaryOverdueSQL),
+		string(cases.StatusOpen), at, string(cases.StatusAcknowledged), at).Scan(&sum.Overdue)
+	if err != nil {
+		return cases.Summary{}, mapErr(err)
+	}
 
 	sum.MedianSecondsToAcknowledge, sum.MedianSecondsToResolve, err = medians(ctx, tx, s.rebind(summaryDurationsSQL), from)
 	if err != nil {

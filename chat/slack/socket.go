@@ -52,9 +52,10 @@ func (a *Adapter) Run(ctx context.Context) error {
 // socketEvent serves one Socket Mode event through the HTTP handler it
 // corresponds to (without the signature check: the connection itself is
 // authenticated by the app token) and returns the payload to acknowledge
-// it with. ok is false for connection events, which need no answer.
+// it with. ok is false for connection events, which need no answer; hello
+// among them carries a request, but no envelope to acknowledge.
 func (a *Adapter) socketEvent(ctx context.Context, evt socketmode.Event) (payload any, ok bool) {
-	if evt.Request == nil {
+	if evt.Request == nil || evt.Request.EnvelopeID == "" {
 		switch evt.Type {
 		case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth, socketmode.EventTypeIncomingError:
 			a.log.Warn("slack socket mode", "event", string(evt.Type))

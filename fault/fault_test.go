@@ -16,6 +16,7 @@ func TestSentencesAndCodes(t *testing.T) {
 		want string
 	}{
 		{fault.E(fault.CaseNotFound, "CASE-9"), fault.NotFound, "There is no CASE-9."},
+		{fault.E(fault.CaseDisposed, "CASE-12", "2 Jan 2031"), fault.NotFound, "CASE-12 was disposed of on 2 Jan 2031 under the records schedule."},
 		{fault.E(fault.DescriptionLong, 4100, 4000), fault.Invalid, "Your description is 4100 characters and the limit is 4000"},
 		{fmt.Errorf("filing: %w", fault.E(fault.BadTransition, "CASE-2", "resolved", "acknowledged")), fault.Conflict, "CASE-2 is resolved, so it can't be acknowledged"},
 		{errors.New("pq: connection refused"), fault.Internal, "Something went wrong on our side"},

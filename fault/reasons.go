@@ -44,6 +44,8 @@ const (
 	NoDelegation  Reason = "no_delegation"
 	// The report form's "category, if you know it".
 	BadCategory Reason = "bad_category"
+	// Retention: the case was disposed of under the records schedule.
+	CaseDisposed Reason = "case_disposed"
 )
 
 type info struct {
@@ -71,6 +73,8 @@ func catalogue(r Reason) info {
 		return info{Invalid, "%q isn't a case reference; they look like CASE-12."}
 	case CaseNotFound:
 		return info{NotFound, "There is no %s."}
+	case CaseDisposed:
+		return info{NotFound, "%s was disposed of on %s under the records schedule."}
 	case NotYourCase:
 		return info{Forbidden, "You can't see %s: it doesn't concern you."}
 	case NotAllowed:

@@ -27,6 +27,9 @@ type Metrics struct {
 	OutboxFailed *prometheus.CounterVec
 	// OutboxDead counts messages given up on: outbox_dead_total.
 	OutboxDead prometheus.Counter
+	// DisposedCases and PurgedMessages count the retention worker's work:
+	// reportbot_cases_disposed_total, reportbot_outbox_purged_total.
+	DisposedCases, PurgedMessages prometheus.Counter
 
 	requests *prometheus.CounterVec   // http_requests_total{route,method,code}
 	duration *prometheus.HistogramVec // http_request_duration_seconds{route}
@@ -53,6 +56,12 @@ func NewMetrics() *Metrics {
 		OutboxDead: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "outbox_dead_total", Help: "Outbox messages given up on.",
 		}),
+		DisposedCases: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "reportbot_cases_disposed_total", Help: "Closed cases disposed of under the records schedule.",
+		}),
+		PurgedMessages: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "reportbot_outbox_purged_total", Help: "Sent outbox messages deleted after 30 days.",
+		}),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "http_requests_total", Help: "HTTP requests, by route pattern, method and status code.",
 		}, []string{"route", "method", "code"}),
@@ -65,6 +74,7 @@ func NewMetrics() *Metrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.ReportsFiled, m.CaseActions, m.OutboxSent, m.OutboxFailed, m.OutboxDead,
+		m.DisposedCases, m.PurgedMessages,
 		m.requests, m.duration,
 	)
 	return m
@@ -82,3 +92,9 @@ func (m *Metrics) MessageFailed(platform, reason string) {
 
 // MessageDead counts a message given up on (delivery.Metrics).
 func (m *Metrics) MessageDead() { m.OutboxDead.Inc() }
+
+// CasesDisposed counts disposed cases (retention.Metrics).
+func (m *Metrics) CasesDisposed(n int) { m.DisposedCases.Add(float64(n)) }
+
+// OutboxPurged counts deleted sent messages (retention.Metrics).
+func (m *Metrics) OutboxPurged(n int) { m.PurgedMessages.Add(float64(n)) }

@@ -22,6 +22,8 @@ func TestMetricsCountRequests(t *testing.T) {
 	s.metrics.MessageSent("slack", "assignee_case")
 	s.metrics.MessageFailed("slack", "rate_limited")
 	s.metrics.CaseActions.WithLabelValues("acknowledge", "ok").Inc()
+	s.metrics.CasesDisposed(3)
+	s.metrics.OutboxPurged(2)
 	rec := do(h, "GET", "/metrics", nil)
 	if rec.Code != 200 {
 		t.Fatalf("metrics: %d", rec.Code)
@@ -42,6 +44,8 @@ func TestMetricsCountRequests(t *testing.T) {
 		`case_actions_total{action="acknowledge",result="ok"} 1`,
 		`outbox_sent_total{kind="assignee_case",platform="slack"} 1`,
 		`outbox_failed_total{platform="slack",reason="rate_limited"} 1`,
+		`reportbot_cases_disposed_total 3`,
+		`reportbot_outbox_purged_total 2`,
 		`go_goroutines `,
 		`process_start_time_seconds `,
 	} {

@@ -15,6 +15,7 @@ import (
 	"github.com/reportbot/reportbot/commands"
 	"github.com/reportbot/reportbot/delivery"
 	"github.com/reportbot/reportbot/directory"
+	"github.com/reportbot/reportbot/retention"
 	"github.com/reportbot/reportbot/routing"
 	"github.com/reportbot/reportbot/server"
 )
@@ -23,10 +24,12 @@ const serveHelp = `Usage: bot serve
 
 Run the bot: the HTTP endpoints of the enabled chat platforms, health
 (GET /healthz, GET /readyz) and Prometheus metrics (GET /metrics), and the
-delivery worker that sends the messages cases owe. Pending migrations are
-applied at start; the directory file, when set, is synced. SIGINT or SIGTERM
-stops it gracefully: no new connections, in-flight requests and the message
-being sent are finished, then the database is closed.
+delivery worker that sends the messages cases owe, and the retention worker
+that disposes of closed cases past RETENTION_PERIOD (hourly; sent messages
+are deleted after 30 days). Pending migrations are applied at start; the
+directory file, when set, is synced. SIGINT or SIGTERM stops it gracefully:
+no new connections, in-flight requests and the message being sent are
+finished, then the database is closed.
 
 A platform is enabled by its settings; at least one is needed.
 
@@ -52,6 +55,9 @@ Environment:
   BOT_PUBLIC_URL             http(s) URL at which Mattermost reaches the bot
   BOT_ACTION_SECRET          key (32 bytes or more) that signs button context
   COMPLIANCE_CHANNEL         slack:CHANNEL_ID or mattermost:CHANNEL_ID
+  RETENTION_PERIOD           how long a case is kept after it was closed
+                             (7y, 2555d, 72h; a year is 365 days; at least
+                             24h); unset or 0 keeps closed cases indefinitely
 
 Secrets are never logged or printed.
 `
@@ -187,10 +193,17 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		Now: time.Now, Log: log, Metrics: metrics,
 		DeadLetterChannel: cfg.ComplianceChannel, Compliance: store}
 
+	// Records retention (memo principle 7, directive §8): closed cases past
+	// RETENTION_PERIOD are disposed of; sent messages go after 30 days.
+	retainer := &retention.Worker{Store: store, Period: cfg.Retention, Now: time.Now, Log: log, Metrics: metrics}
+	if cfg.Retention == 0 {
+		log.Info("closed cases are kept until RETENTION_PERIOD is set to the agency's records schedule (e.g. 7y)")
+	}
+
 	log.Info("bot serve starting", slog.Any("platforms", cfg.platforms()), slog.String("addr", cfg.Addr),
 		slog.String("database", store.Dialect()), slog.String("rulebook", classifier.Version()),
 		slog.String("rules_from", rulesFrom), slog.Bool("slack_socket_mode", cfg.Slack != nil && cfg.Slack.SocketMode()))
-	err = runAll(ctx, log, srv, worker, deadlineWorker(svc, log, deadlineInterval), platforms) // + deadline worker
+	err = runAll(ctx, log, srv, worker, deadlineWorker(svc, log, deadlineInterval), retainer, platforms) // + deadline worker
 	log.Info("bot serve stopped")
 	return err
 }
@@ -226,11 +239,11 @@ func deadlineWorker(svc *cases.Service, log *slog.Logger, every time.Duration) f
 	}
 }
 
-// runAll runs the server, the delivery worker, the deadline worker and the
-// platforms' own loops until ctx is done or one of them fails, which stops the others. It
-// returns when all have stopped.
+// runAll runs the server, the delivery worker, the deadline worker, the
+// retention worker and the platforms' own loops until ctx is done or one of
+// them fails, which stops the others. It returns when all have stopped.
 func runAll(ctx context.Context, log *slog.Logger, srv *server.Server, worker *delivery.Worker,
-	deadlines func(context.Context) error, platforms []server.Platform) error {
+	deadlines func(context.Context) error, retainer *retention.Worker, platforms []server.Platform) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
@@ -257,6 +270,7 @@ func runAll(ctx context.Context, log *slog.Logger, srv *server.Server, worker *d
 	run("http server", srv.Run)
 	run("delivery", func(ctx context.Context) error { worker.Run(ctx, deliveryInterval); return nil })
 	run("deadline worker", deadlines) // reminders and escalation (cases.Service.Tick)
+	run("retention", func(ctx context.Context) error { retainer.Run(ctx, retention.DefaultInterval); return nil })
 	for _, p := range platforms {
 		if r, ok := p.(platformRunner); ok {
 			run(platformTitle(p.Name()), r.Run)

@@ -38,6 +38,7 @@ func TestServeRefuses(t *testing.T) {
 		{"no platform", db, nil, exitUsage, "bot: bot serve needs Slack (SLACK_BOT_TOKEN) or Mattermost (MATTERMOST_URL) settings"},
 		{"malformed setting", mergeEnv(db, with(slackEnv(), "SLACK_BOT_TOKEN", "xoxp-secret")), nil, exitUsage, "SLACK_BOT_TOKEN must be a bot token starting with xoxb-"},
 		{"bad log level", mergeEnv(db, mergeEnv(slackEnv(), map[string]string{"LOG_LEVEL": "loud"})), nil, exitUsage, "LOG_LEVEL"},
+		{"retention period too short", mergeEnv(db, with(slackEnv(), "RETENTION_PERIOD", "12h")), nil, exitUsage, `RETENTION_PERIOD "12h" is under a day`},
 		{"slack not built in", mergeEnv(db, slackEnv()), none, exitError, "bot: Slack support is not built into this binary yet"},
 		{"mattermost not built in", mergeEnv(db, mattermostEnv()), none, exitError, "bot: Mattermost support is not built into this binary yet"},
 		{"adapter fails", mergeEnv(db, mergeEnv(slackEnv(), map[string]string{"LOG_LEVEL": "error"})), map[string]platformFactory{platformSlack: func(context.Context, platformDeps) (server.Platform, delivery.Sender, error) {
@@ -141,7 +142,8 @@ func TestServeRunsAndStops(t *testing.T) {
 		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
 	}
 	for _, want := range []string{"directory synced", "bot serve starting", "platforms=[slack]", "serving HTTP",
-		"message sent", "shutting down HTTP", "delivery stopped", "bot serve stopped"} {
+		"message sent", "shutting down HTTP", "delivery stopped", "bot serve stopped",
+		"closed cases are kept until RETENTION_PERIOD is set", "retention pass", "retention stopped"} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("log lacks %q:\n%s", want, r.stderr)
 		}

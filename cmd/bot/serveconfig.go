@@ -4,10 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/reportbot/reportbot/retention"
 )
 
 // defaultListenAddr is BOT_LISTEN_ADDR's default (INTERFACES.md).
@@ -38,6 +42,9 @@ type serveConfig struct {
 	Mattermost *mattermostConfig
 	// ComplianceChannel is COMPLIANCE_CHANNEL ("slack:C123"), "" for none.
 	ComplianceChannel string
+	// Retention is RETENTION_PERIOD: how long a case is kept after it was
+	// closed; 0 keeps closed cases indefinitely.
+	Retention time.Duration
 }
 
 // slackConfig is the Slack adapter's settings.
@@ -111,7 +118,42 @@ func parseServeConfig(getenv func(string) string) (serveConfig, error) {
 	if cfg.ComplianceChannel, err = parseComplianceChannel(get("COMPLIANCE_CHANNEL"), cfg); err != nil {
 		return serveConfig{}, err
 	}
+	if cfg.Retention, err = parseRetention(get("RETENTION_PERIOD")); err != nil {
+		return serveConfig{}, err
+	}
 	return cfg, nil
+}
+
+// parseRetention reads RETENTION_PERIOD: a Go duration (72h) or whole days
+// (2555d) or years of 365 days (7y); empty or zero keeps closed cases
+// indefinitely. Under a day is refused: that is a typo, not a records
+// schedule, and a disposed case cannot be brought back.
+func parseRetention(v string) (time.Duration, error) {
+	if v == "" {
+		return 0, nil
+	}
+	bad := fmt.Errorf("RETENTION_PERIOD %q is not a period such as 7y, 2555d or 72h (a year is 365 days; 0 keeps closed cases)", v)
+	s := strings.ToLower(v)
+	var d time.Duration
+	if unit, ok := map[byte]time.Duration{'d': 24 * time.Hour, 'y': 365 * 24 * time.Hour}[s[len(s)-1]]; ok {
+		n, err := strconv.ParseInt(s[:len(s)-1], 10, 64)
+		if err != nil || n < 0 {
+			return 0, bad
+		}
+		if n > math.MaxInt64/int64(unit) {
+			return 0, fmt.Errorf("RETENTION_PERIOD %q is too long; leave it unset to keep closed cases indefinitely", v)
+		}
+		d = time.Duration(n) * unit
+	} else {
+		var err error
+		if d, err = time.ParseDuration(s); err != nil || d < 0 {
+			return 0, bad
+		}
+	}
+	if d > 0 && d < retention.MinPeriod {
+		return 0, fmt.Errorf("RETENTION_PERIOD %q is under a day; set the agency's records schedule (e.g. 7y), or leave it unset to keep closed cases", v)
+	}
+	return d, nil
 }
 
 func checkListenAddr(addr string) error {

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 const (
@@ -166,5 +167,64 @@ func TestSecretNeverPrinted(t *testing.T) {
 	}
 	if string(cfg.Slack.BotToken) != testSlackToken {
 		t.Error("the adapter cannot read the token")
+	}
+}
+
+func TestRetentionPeriod(t *testing.T) {
+	const day = 24 * time.Hour
+	tests := []struct {
+		value string
+		want  time.Duration
+	}{
+		{"", 0},
+		{"0", 0},
+		{"0d", 0},
+		{"0y", 0},
+		{"24h", day},
+		{"72h", 3 * day},
+		{" 2555d ", 2555 * day},
+		{"7y", 7 * 365 * day},
+		{"7Y", 7 * 365 * day},
+		{"1d", day},
+		{"36h30m", 36*time.Hour + 30*time.Minute},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value, func(t *testing.T) {
+			cfg, err := parseServeConfig(func(k string) string { return with(slackEnv(), "RETENTION_PERIOD", tt.value)[k] })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Retention != tt.want {
+				t.Errorf("Retention = %s, want %s", cfg.Retention, tt.want)
+			}
+		})
+	}
+}
+
+func TestRetentionPeriodRefusals(t *testing.T) {
+	const malformed = "is not a period such as 7y, 2555d or 72h (a year is 365 days; 0 keeps closed cases)"
+	const short = "is under a day; set the agency's records schedule (e.g. 7y), or leave it unset to keep closed cases"
+	tests := []struct {
+		value, want string
+	}{
+		{"7", `RETENTION_PERIOD "7" ` + malformed},
+		{"seven years", `RETENTION_PERIOD "seven years" ` + malformed},
+		{"7.5y", `RETENTION_PERIOD "7.5y" ` + malformed},
+		{"d", `RETENTION_PERIOD "d" ` + malformed},
+		{"-1d", `RETENTION_PERIOD "-1d" ` + malformed},
+		{"-72h", `RETENTION_PERIOD "-72h" ` + malformed},
+		{"7y30d", `RETENTION_PERIOD "7y30d" ` + malformed},
+		{"12h", `RETENTION_PERIOD "12h" ` + short},
+		{"23h59m59s", `RETENTION_PERIOD "23h59m59s" ` + short},
+		{"1ms", `RETENTION_PERIOD "1ms" ` + short},
+		{"300y", `RETENTION_PERIOD "300y" is too long; leave it unset to keep closed cases indefinitely`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value, func(t *testing.T) {
+			_, err := parseServeConfig(func(k string) string { return with(slackEnv(), "RETENTION_PERIOD", tt.value)[k] })
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("error %v\nwant  %q", err, tt.want)
+			}
+		})
 	}
 }

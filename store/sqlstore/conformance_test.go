@@ -57,6 +57,14 @@ func TestConformance(t *testing.T) {
 		{"PeopleLookups", testPeopleLookups},
 		{"ClosedStore", testClosedStore},
 		{"ContextErrors", testContextErrors},
+		{"RetentionDispose", testRetentionDispose},
+		{"RetentionAppendOnly", testRetentionAppendOnly},
+		{"RetentionBatches", testRetentionBatches},
+		{"RetentionNumbersNotReused", testRetentionNumbersNotReused},
+		{"RetentionNoPII", testRetentionNoPII},
+		{"RetentionCoversEveryTable", testRetentionCoversEveryTable},
+		{"RetentionPurgeSent", testRetentionPurgeSent},
+		{"RetentionConcurrent", testRetentionConcurrent},
 	}
 	dialects := []struct {
 		name    string

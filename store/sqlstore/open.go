@@ -105,7 +105,8 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	// failing with SQLITE_BUSY; BEGIN IMMEDIATE so that a transaction takes
 	// the write lock up front and waits (busy_timeout) for another process
 	// instead of failing when it first writes. WAL lets readers run beside it.
-	params := []string{"_pragma=busy_timeout(5000)", "_pragma=foreign_keys(1)", "_txlock=immediate"}
+	// secure_delete: what a disposal deletes is zeroed, not left in free space (retention.go).
+	params := []string{"_pragma=busy_timeout(5000)", "_pragma=foreign_keys(1)", "_pragma=secure_delete(1)", "_txlock=immediate"}
 	if !memory {
 		params = append(params, "_pragma=journal_mode(WAL)")
 	}

@@ -175,7 +175,7 @@ func (s *Store) getCase(ctx context.Context, q sqlx.QueryerContext, id cases.ID)
 	var row caseRow
 	err := sqlx.GetContext(ctx, q, &row, s.rebind(`SELECT `+caseColumns+` FROM cases WHERE id = ?`), int64(id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return cases.Case{}, fault.E(fault.CaseNotFound, id.String())
+		return cases.Case{}, s.caseGone(ctx, q, id) // CaseNotFound, or CaseDisposed (retention.go)
 	}
 	if err != nil {
 		return cases.Case{}, mapErr(err)

@@ -84,7 +84,7 @@ func run(out string, files []string, calibrate string) error {
 		lambda, blend, minProb, veto, score, accuracy float64
 		oof                                           [][]float64
 	}{score: -1e9}
-	for _, lambda := range []float64{0.03, 0.1, 0.3, 1} {
+	for _, lambda := range []float64{0.001, 0.003, 0.01, 0.03} {
 		oof := crossValidate(data, len(classes), lambda, 5)
 		acc := modelAccuracy(oof, data.labels)
 		slog.Info("model alone", "lambda", lambda, "accuracy", acc)

@@ -57,8 +57,13 @@ func (a *Adapter) Run(ctx context.Context) error {
 func (a *Adapter) socketEvent(ctx context.Context, evt socketmode.Event) (payload any, ok bool) {
 	if evt.Request == nil || evt.Request.EnvelopeID == "" {
 		switch evt.Type {
-		case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth, socketmode.EventTypeIncomingError:
+		case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth:
 			a.log.Warn("slack socket mode", "event", string(evt.Type))
+		case socketmode.EventTypeIncomingError:
+			// slack-go reports one after each routine refresh (Slack's
+			// "disconnect", then a read from the closed connection) and
+			// reconnects by itself; a real outage shows as connection_error.
+			a.log.Info("slack socket mode", "event", string(evt.Type))
 		default:
 			a.log.Debug("slack socket mode", "event", string(evt.Type))
 		}

@@ -28,7 +28,7 @@ type Metrics struct {
 	// OutboxDead counts messages given up on: outbox_dead_total.
 	OutboxDead prometheus.Counter
 	// DisposedCases and PurgedMessages count the retention worker's work:
-	// reportbot_cases_disposed_total, reportbot_outbox_purged_total.
+	// cases_disposed_total, outbox_purged_total.
 	DisposedCases, PurgedMessages prometheus.Counter
 
 	requests *prometheus.CounterVec   // http_requests_total{route,method,code}
@@ -57,10 +57,10 @@ func NewMetrics() *Metrics {
 			Name: "outbox_dead_total", Help: "Outbox messages given up on.",
 		}),
 		DisposedCases: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "reportbot_cases_disposed_total", Help: "Closed cases disposed of under the records schedule.",
+			Name: "cases_disposed_total", Help: "Closed cases disposed of under the records schedule.",
 		}),
 		PurgedMessages: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "reportbot_outbox_purged_total", Help: "Sent outbox messages deleted after 30 days.",
+			Name: "outbox_purged_total", Help: "Sent outbox messages deleted after 30 days.",
 		}),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "http_requests_total", Help: "HTTP requests, by route pattern, method and status code.",

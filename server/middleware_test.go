@@ -44,8 +44,8 @@ func TestMetricsCountRequests(t *testing.T) {
 		`case_actions_total{action="acknowledge",result="ok"} 1`,
 		`outbox_sent_total{kind="assignee_case",platform="slack"} 1`,
 		`outbox_failed_total{platform="slack",reason="rate_limited"} 1`,
-		`reportbot_cases_disposed_total 3`,
-		`reportbot_outbox_purged_total 2`,
+		`cases_disposed_total 3`,
+		`outbox_purged_total 2`,
 		`go_goroutines `,
 		`process_start_time_seconds `,
 	} {

@@ -108,17 +108,22 @@ func ratio(a, b int) float64 {
 }
 
 // Floors for the held-out part (test.jsonl, never used to tune or train).
-// Measured when they were set (rulebook 2026-11-23.1, model trained on the
-// ten other files): 87.3% of violations with the right top category, 2.4%
-// of clean texts flagged, every category's recall ≥ 0.60 and precision ≥
-// 0.72. The floors sit a little under that — one test example is about 5%
-// of a category — so a change that makes the classifier worse fails here;
-// raise them as it improves.
+// Measured when they were set (rulebook 2026-11-23.2, model trained on the
+// sixteen other files): 89.7% of violations with the right top category,
+// 1.2% of clean texts flagged; every category's precision ≥ 0.71 and recall
+// ≥ 0.82 but 4-4.a's (0.55: unlawful acts are described in endlessly varied
+// words). Before these files were added to training they measured the model
+// independently: on train-k (written by an author the rest never saw) the
+// model trained without it found the right top category for 84.8% of
+// violations and flagged 4.2% of hard clean near-misses. The floors sit a
+// little under the held-out figures — one test example is about 5% of a
+// category — so a change that makes the classifier worse fails here; raise
+// them as it improves.
 const (
-	minTopRight      = 0.82 // violations whose best category is one of their labels
+	minTopRight      = 0.86 // violations whose best category is one of their labels
 	maxCleanFlagged  = 0.05 // clean texts flagged with any category
-	minCategoryRecal = 0.55
-	minCategoryPrec  = 0.70
+	minCategoryRecal = 0.50
+	minCategoryPrec  = 0.68
 )
 
 func TestCorpusHeldOut(t *testing.T) {

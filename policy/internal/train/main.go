@@ -268,9 +268,11 @@ func evaluate(rb *policy.Rulebook, ruleScores []map[string]float64, examples []e
 }
 
 // pruneBelow drops weights too small to change a decision, and then the
-// features left with none: the model shrinks by half and classifies the
-// held-out corpus the same (measured when this was written).
-const pruneBelow = 0.02
+// features left with none. With the weak regularisation cross-validation
+// chooses, 0.1 keeps about 78% of the weights and classified an unseen
+// author's file and the held-out file as well as no pruning (0.2 began to
+// flag more clean texts).
+const pruneBelow = 0.1
 
 func toModel(names, classes []string, w [][]float64, b []float64, blend, minProb float64) *policy.Model {
 	used := make([]bool, len(names))

@@ -72,8 +72,18 @@ func (h *Handler) delegate(ctx context.Context, actor directory.Person, rest str
 		return "", fault.E(fault.DateTooFar, maxDelegationDays)
 	}
 	err = h.inDelegationTx(ctx, func(store routing.DelegationStore, tell func(int64, string) error) error {
+		before, had, err := store.Delegation(ctx, actor.ID, now)
+		if err != nil {
+			return err
+		}
 		if err := store.SetDelegation(ctx, routing.Delegation{PersonID: actor.ID, DelegateID: to.ID, Until: until, CreatedAt: now}); err != nil {
 			return err
+		}
+		if had && before.DelegateID != to.ID {
+			msg := fmt.Sprintf("%s named %s their delegate instead of you: their new cases no longer come to you.", actor.Name, to.Name)
+			if err := tell(before.DelegateID, msg); err != nil {
+				return err
+			}
 		}
 		return tell(to.ID, fmt.Sprintf("%s named you their delegate until the end of %s (%s): new cases routed to them come to you instead, "+
 			"and so do escalations and reminders that would reach them. Cases already with them stay with them.",

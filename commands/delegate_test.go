@@ -66,6 +66,16 @@ func testDelegateHappyPath(t *testing.T, w *world) {
 		t.Fatalf("an ended delegation told the delegate again: %+v", told)
 	}
 
+	// Naming someone else while a delegation lasts tells the one replaced.
+	contains(t, w.command(ben, "delegate "+kofi+" until 2026-12-10"), "Kofi Asante has been told")
+	contains(t, w.command(ben, "delegate @"+carla+" until 2026-12-10"), "Carla Diaz has been told")
+	told = w.delegationNotices()
+	if n := len(told); n != 6 || told[n-2].RecipientID != w.person(kofi).ID || told[n-1].RecipientID != w.person(carla).ID {
+		t.Fatalf("delegate notices %+v", told)
+	}
+	contains(t, told[4].Text, "Ben Okafor named Carla Diaz their delegate instead of you")
+	contains(t, w.command(ben, "delegate off"), "your delegation has ended")
+
 	// Compliance leads may delegate too (Carla has reports anyway; Kofi has none).
 	contains(t, w.command(kofi, "delegate @"+carla+" until 2026-12-01"), "go to Carla Diaz")
 }

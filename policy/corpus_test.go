@@ -108,22 +108,21 @@ func ratio(a, b int) float64 {
 }
 
 // Floors for the held-out part (test.jsonl, never used to tune or train).
-// Measured when they were set (rulebook 2026-11-23.3, model trained on the
-// twenty other files): 90.6% of violations with the right top category,
-// 1.2% of clean texts flagged; every category's precision ≥ 0.72 and recall
-// ≥ 0.85 but 4-4.a's (0.60: unlawful acts are described in endlessly varied
-// words). The held-out file is by the rulebook's author; text by others is
-// harder. Before they joined training, files by authors the model had never
-// seen measured it independently: train-k 84.8% right and 4.2% of hard clean
-// near-misses flagged (model of sixteen files without it), train-o 83.8% and
-// 2.1% (model of twenty files without it). The floors sit a little under
-// the held-out figures — one test example is about 5% of a category — so a
-// change that makes the classifier worse fails here; raise them as it
-// improves.
+// Measured when they were set (rulebook 2026-11-23.4, model trained on the
+// twenty-four other files by twenty-five authors): 91.2% of violations with
+// the right top category, 1.2% of clean texts flagged; every category's
+// precision ≥ 0.72 and recall ≥ 0.75. The held-out file is by the
+// rulebook's author; text by others is harder. Before they joined training,
+// files by authors the model had never seen measured it independently: the
+// twenty-file model found the right top category for 81–91% of violations
+// on train-s…v and flagged 4–8% of their clean texts (hard near-misses and
+// everyday work traffic). The floors sit a little under the held-out
+// figures — one test example is about 5% of a category — so a change that
+// makes the classifier worse fails here; raise them as it improves.
 const (
-	minTopRight      = 0.87 // violations whose best category is one of their labels
+	minTopRight      = 0.88 // violations whose best category is one of their labels
 	maxCleanFlagged  = 0.05 // clean texts flagged with any category
-	minCategoryRecal = 0.55
+	minCategoryRecal = 0.65
 	minCategoryPrec  = 0.68
 )
 

@@ -30,7 +30,7 @@ func (h *Handler) delegate(ctx context.Context, actor directory.Person, rest str
 	now := h.now().UTC().Truncate(time.Millisecond)
 	if off {
 		had := false
-		err := h.inDelegationTx(ctx, func(store routing.DelegationStore, tell func(int64, string) error) error {
+		err := h.inDelegationTx(ctx, now, func(store routing.DelegationStore, tell func(int64, string) error) error {
 			d, active, err := store.Delegation(ctx, actor.ID, now)
 			if err != nil {
 				return err
@@ -71,7 +71,7 @@ func (h *Handler) delegate(ctx context.Context, actor directory.Person, rest str
 	if until.After(now.AddDate(0, 0, maxDelegationDays)) {
 		return "", fault.E(fault.DateTooFar, maxDelegationDays)
 	}
-	err = h.inDelegationTx(ctx, func(store routing.DelegationStore, tell func(int64, string) error) error {
+	err = h.inDelegationTx(ctx, now, func(store routing.DelegationStore, tell func(int64, string) error) error {
 		before, had, err := store.Delegation(ctx, actor.ID, now)
 		if err != nil {
 			return err
@@ -100,8 +100,7 @@ func (h *Handler) delegate(ctx context.Context, actor directory.Person, rest str
 // inDelegationTx changes delegations in one transaction with the messages
 // that tell the delegate (tell enqueues one), so that a delegate is never
 // named without being told.
-func (h *Handler) inDelegationTx(ctx context.Context, fn func(routing.DelegationStore, func(int64, string) error) error) error {
-	now := h.now().UTC().Truncate(time.Millisecond)
+func (h *Handler) inDelegationTx(ctx context.Context, now time.Time, fn func(routing.DelegationStore, func(int64, string) error) error) error {
 	return h.store.InTx(ctx, func(tx cases.Tx) error {
 		store, ok := tx.(routing.DelegationStore)
 		if !ok {

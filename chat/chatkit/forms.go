@@ -26,3 +26,17 @@ func ReassignProblem(ctx context.Context, store cases.Store, id cases.ID, to dir
 	}
 	return ""
 }
+
+// ReportField names the report form's field that a filing error belongs
+// under, so that both platforms show it beside what caused it.
+func ReportField(err error) string {
+	switch fault.ReasonOf(err) {
+	case fault.BadLink:
+		return "link"
+	case fault.PersonNotFound, fault.PersonInactive, fault.SelfAssign:
+		return "subject"
+	case fault.BadCategory:
+		return "category"
+	}
+	return "description"
+}

@@ -110,16 +110,7 @@ func (a *Adapter) submitReport(ctx context.Context, person directory.Person, fie
 		Subject: subject, Category: field("category"),
 	})
 	if err != nil {
-		name := "description"
-		switch fault.ReasonOf(err) {
-		case fault.BadLink:
-			name = "link"
-		case fault.PersonNotFound, fault.PersonInactive, fault.SelfAssign:
-			name = "subject"
-		case fault.BadCategory:
-			name = "category"
-		}
-		return map[string]string{name: fault.Sentence(err)}, ""
+		return map[string]string{chatkit.ReportField(err): fault.Sentence(err)}, ""
 	}
 	return nil, reply.Text
 }
